@@ -1,0 +1,53 @@
+# vitrina — the two commands: `make run` (embedded, no services) and `make test` (everything).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+ARGS ?=
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: run test test-unit test-integration lint typecheck services-up services-down services-status clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install -q -e ".[local]"
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@ $(VENV)/.installed-run
+
+## The main job on embedded engines: simulate -> stream -> ingest -> transform -> publish.
+run: $(VENV)/.installed-run
+	$(BIN)/vitrina run $(ARGS)
+
+## Everything: services up, the whole pytest suite (unit + integration), ruff and mypy.
+test: $(VENV)/.installed-dev services-up
+	$(BIN)/pytest -q tests
+	$(MAKE) lint typecheck
+
+## Unit tests only: leaves out every service (tests/integration is not collected).
+test-unit: $(VENV)/.installed-dev
+	$(BIN)/pytest -q tests/unit
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+services-up:
+	bash infra/services.sh up
+
+services-down:
+	bash infra/services.sh down
+
+services-status:
+	bash infra/services.sh status
+
+clean:
+	rm -rf data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,122 @@
+"""The Typer application, global options, and the one-line error contract (exit 2 on bad usage)."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from rich.console import Console
+
+from vitrina.config import Settings, load_settings
+from vitrina.errors import UsageError, VitrinaError
+
+__all__ = ["app", "err_console", "main", "out_console", "settings_from"]
+
+app = typer.Typer(
+    name="vitrina",
+    help="Analytics data platform for an online shop with a social network.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+out_console = Console(soft_wrap=True)
+err_console = Console(stderr=True)
+
+# Options that may stand anywhere on the line; main() moves them before the sub-command.
+_GLOBAL_VALUE_OPTIONS = ("--data-dir", "--config", "--profile")
+
+# Each module registers its commands on `app` when imported.
+_COMMAND_MODULES = (
+    "vitrina.cli.config_cmd",
+)
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    data_dir: Annotated[Path | None, typer.Option(help="Where local data lives (default ./data).")] = None,
+    config: Annotated[Path | None, typer.Option(help="Path to vitrina.toml (or VITRINA_CONFIG).")] = None,
+    profile: Annotated[str | None, typer.Option(help="Profile: local (embedded) or stack (services).")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug output.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    ctx.obj = {"data_dir": data_dir, "config": config, "profile": profile}
+
+
+def settings_from(ctx: typer.Context, **overrides: dict[str, Any]) -> Settings:
+    """Resolve the profile for a command from the global options and per-section overrides."""
+    root = ctx.find_root().obj or {}
+    return load_settings(
+        config=root.get("config"),
+        profile=root.get("profile"),
+        data_dir=root.get("data_dir"),
+        overrides=overrides,
+    )
+
+
+def _hoist_global_options(argv: list[str]) -> list[str]:
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        name = arg.split("=", 1)[0]
+        if name in _GLOBAL_VALUE_OPTIONS:
+            if "=" in arg:
+                front.append(arg)
+            elif i + 1 < len(argv):
+                front += [arg, argv[i + 1]]
+                i += 1
+            else:
+                rest.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
+def _load_commands() -> None:
+    for name in _COMMAND_MODULES:
+        importlib.import_module(name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: runs the app; bad usage prints one line and exits 2, never a traceback."""
+    _load_commands()
+    args = _hoist_global_options(list(sys.argv[1:] if argv is None else argv))
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=args, prog_name="vitrina", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        # click >= 8.2 raises this for a bare group; show help, not an error.
+        err_console.print(exc.ctx.get_help() if exc.ctx else "", markup=False, highlight=False)
+        return 2
+    except click.UsageError as exc:
+        print(f"vitrina: error: {exc.format_message()}", file=sys.stderr)
+        return 2
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code or 0)
+    except click.Abort:
+        print("vitrina: aborted", file=sys.stderr)
+        return 130
+    except UsageError as exc:
+        print(f"vitrina: error: {exc}", file=sys.stderr)
+        return 2
+    except VitrinaError as exc:
+        print(f"vitrina: failed: {exc}", file=sys.stderr)
+        return exc.exit_code
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

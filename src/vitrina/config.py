@@ -1,0 +1,335 @@
+"""The profile: built-in defaults < vitrina.toml < VITRINA_* environment < command-line flags.
+
+This is the only module that reads the environment. Everything else receives the frozen
+:class:`Settings` it builds. Environments are data: a profile is a dict of overrides.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from vitrina.errors import ConfigError
+from vitrina.timeutil import parse_duration_ms, parse_instant_ms
+
+__all__ = ["PROFILES", "ROLES", "Settings", "load_settings", "mask_secrets"]
+
+ROLES: dict[str, tuple[str, ...]] = {
+    "eventlog": ("file", "kafka", "s3", "memory"),
+    "source": ("duckdb", "postgresql"),
+    "replica": ("duckdb", "sqlite", "mysql"),
+    "warehouse": ("duckdb", "postgresql"),
+    "marts": ("chdb", "clickhouse"),
+    "graph": ("igraph", "bolt", "neo4j"),
+    "serving": ("file", "redis"),
+    "alerts": ("log", "telegram", "smtp"),
+    "objectstore": ("file", "s3"),
+}
+
+_LOCAL_BACKENDS = {
+    "eventlog": "file://{data_dir}/events",
+    "source": "duckdb://{data_dir}/source.duckdb",
+    "replica": "duckdb://{data_dir}/replica.duckdb",
+    "warehouse": "duckdb://{data_dir}/warehouse.duckdb",
+    "marts": "chdb://{data_dir}/marts",
+    "graph": "igraph://{data_dir}/graph",
+    "serving": "file://{data_dir}/serving",
+    "alerts": "log://",
+    "objectstore": "file://{data_dir}/lake",
+}
+
+# No modern ClickHouse server installs on the test machines, so the stack profile keeps the
+# marts in chdb (the same engine); point VITRINA_BACKENDS_MARTS at clickhouse://... to use one.
+_STACK_BACKENDS = {
+    "eventlog": "kafka://127.0.0.1:9092",
+    "source": "postgresql://vitrina:vitrina@127.0.0.1:5432/vitrina_source",
+    "replica": "mysql://vitrina:vitrina@127.0.0.1:3306/vitrina",
+    "warehouse": "postgresql://vitrina:vitrina@127.0.0.1:5432/vitrina",
+    "marts": "chdb://{data_dir}/marts",
+    "graph": "bolt://neo4j:vitrina-neo4j@127.0.0.1:7687",
+    "serving": "redis://127.0.0.1:6379/0",
+    "alerts": "log://",
+    "objectstore": "s3://vitrina:vitrina-minio@127.0.0.1:9000/vitrina",
+}
+
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "general": {"profile": "local", "data_dir": "./data"},
+    "backends": dict(_LOCAL_BACKENDS),
+    "simulate": {
+        "scale": "classic",
+        "seed": 42,
+        "start": "now",
+        "duration": "1d",
+        "speed": 0.0,
+        "slice": "1h",
+    },
+    "faults": {
+        "enabled": False,
+        "duplicate_rate": 0.01,
+        "late_rate": 0.01,
+        "malformed_rate": 0.002,
+        "violation_rate": 0.005,
+        "late_by": "10m",
+    },
+    "stream": {"size": "5m", "hop": "1m", "lateness": "30s", "idle_timeout": "0s"},
+    "kafka": {"partitions": 6, "clicks_topic": "clicks", "output_topic": "product_clicks_5m"},
+    "scoring": {"click_weight": 0.7, "units_weight": 0.3, "top_n": 10},
+}
+
+PROFILES: dict[str, dict[str, dict[str, Any]]] = {
+    "local": {},
+    "stack": {"backends": dict(_STACK_BACKENDS)},
+}
+
+
+def _pos_int(v: Any) -> int:
+    if isinstance(v, bool) or int(v) != float(v) or int(v) < 0:
+        raise ValueError("must be a non-negative integer")
+    return int(v)
+
+
+def _rate(v: Any) -> float:
+    f = float(v)
+    if not 0.0 <= f <= 1.0:
+        raise ValueError("must be between 0 and 1")
+    return f
+
+
+def _non_neg_float(v: Any) -> float:
+    f = float(v)
+    if f < 0:
+        raise ValueError("must be >= 0")
+    return f
+
+
+def _bool(v: Any) -> bool:
+    if isinstance(v, bool):
+        return v
+    s = str(v).strip().lower()
+    if s in {"1", "true", "yes", "on"}:
+        return True
+    if s in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("must be true or false")
+
+
+def _duration(v: Any) -> int:
+    return parse_duration_ms(str(v))
+
+
+def _positive_duration(v: Any) -> int:
+    ms = parse_duration_ms(str(v))
+    if ms <= 0:
+        raise ValueError("must be a positive duration")
+    return ms
+
+
+def _instant(v: Any) -> str:
+    parse_instant_ms(str(v), now_ms=0)  # validate only; "now" is resolved when used
+    return str(v)
+
+
+_SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], str]]] = {
+    "general": {"profile": (str, "local, stack"), "data_dir": (str, "a directory")},
+    "backends": {role: (str, "URL") for role in ROLES},
+    "simulate": {
+        "scale": (str, "a scale preset"),
+        "seed": (_pos_int, "a non-negative integer"),
+        "start": (_instant, "an ISO-8601 instant or 'now'"),
+        "duration": (_duration, "a duration such as 1h or 1d"),
+        "speed": (_non_neg_float, "0 (as fast as possible) or a positive factor"),
+        "slice": (_positive_duration, "a positive duration such as 1h"),
+    },
+    "faults": {
+        "enabled": (_bool, "true, false"),
+        "duplicate_rate": (_rate, "0..1"),
+        "late_rate": (_rate, "0..1"),
+        "malformed_rate": (_rate, "0..1"),
+        "violation_rate": (_rate, "0..1"),
+        "late_by": (_positive_duration, "a positive duration"),
+    },
+    "stream": {
+        "size": (_positive_duration, "a positive duration such as 5m"),
+        "hop": (_positive_duration, "a positive duration such as 1m"),
+        "lateness": (_duration, "a duration such as 30s"),
+        "idle_timeout": (_duration, "a duration; 0s disables it"),
+    },
+    "kafka": {
+        "partitions": (_pos_int, "a positive integer"),
+        "clicks_topic": (str, "a topic name"),
+        "output_topic": (str, "a topic name"),
+    },
+    "scoring": {
+        "click_weight": (_non_neg_float, ">= 0"),
+        "units_weight": (_non_neg_float, ">= 0"),
+        "top_n": (_pos_int, "a positive integer"),
+    },
+}
+
+_SECRET_KEY = re.compile(r"(password|secret|token|api_key)", re.I)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved profile. ``values`` keeps every section; typed accessors cover the common ones."""
+
+    profile: str
+    data_dir: Path
+    config_file: Path | None
+    values: Mapping[str, Mapping[str, Any]]
+
+    def backend(self, role: str) -> str:
+        """The URL of the backend playing ``role`` (see :data:`ROLES`)."""
+        return str(self.values["backends"][role])
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        return self.values[name]
+
+    def get(self, section: str, key: str) -> Any:
+        return self.values[section][key]
+
+    def with_overrides(self, **sections: Mapping[str, Any]) -> Settings:
+        """A copy with some keys replaced (validated like everything else)."""
+        raw = {s: dict(v) for s, v in self.values.items()}
+        raw["general"] = {"profile": self.profile, "data_dir": str(self.data_dir)}
+        for section, kv in sections.items():
+            raw.setdefault(section, {}).update(kv)
+        return _build(raw, self.config_file)
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError("config", f"cannot read {path}: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("config", f"{path} is not valid TOML: {exc}") from exc
+
+
+def _merge(into: dict[str, dict[str, Any]], layer: Mapping[str, Any], origin: str) -> None:
+    for section, kv in layer.items():
+        if section == "profiles":
+            continue
+        if section not in _SCHEMA:
+            raise ConfigError(f"{origin}[{section}]", "unknown section", ", ".join(_SCHEMA))
+        if not isinstance(kv, Mapping):
+            raise ConfigError(f"{origin}{section}", "must be a table")
+        for key, value in kv.items():
+            if key not in _SCHEMA[section]:
+                raise ConfigError(f"{section}.{key}", "unknown key", ", ".join(_SCHEMA[section]))
+            into[section][key] = value
+
+
+def _env_layer(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    layer: dict[str, dict[str, str]] = {}
+    for name, value in environ.items():
+        if not name.startswith("VITRINA_") or name == "VITRINA_CONFIG":
+            continue
+        rest = name[len("VITRINA_") :].lower()
+        if rest in _SCHEMA["general"]:
+            layer.setdefault("general", {})[rest] = value
+            continue
+        section, _, key = rest.partition("_")
+        if section in _SCHEMA and key in _SCHEMA[section]:
+            layer.setdefault(section, {})[key] = value
+        else:
+            raise ConfigError(name, "unknown setting", "VITRINA_<SECTION>_<KEY>, see `vitrina config show`")
+    return layer
+
+
+def load_settings(
+    *,
+    config: str | Path | None = None,
+    profile: str | None = None,
+    data_dir: str | Path | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Settings:
+    """Resolve the profile from defaults, the config file, the environment and flags."""
+    env = os.environ if environ is None else environ
+    cwd = cwd or Path.cwd()
+    path: Path | None = None
+    if config is not None:
+        path = Path(config)
+    elif env.get("VITRINA_CONFIG"):
+        path = Path(env["VITRINA_CONFIG"])
+    elif (cwd / "vitrina.toml").is_file():
+        path = cwd / "vitrina.toml"
+    file_layer = _read_file(path) if path is not None else {}
+    env_layer = _env_layer(env)
+
+    # Which profile: flag > env > file > default; then its overrides sit above the file's base.
+    name = (
+        profile
+        or env_layer.get("general", {}).get("profile")
+        or file_layer.get("general", {}).get("profile")
+        or "local"
+    )
+    file_profiles = file_layer.get("profiles", {})
+    if name not in PROFILES and name not in file_profiles:
+        raise ConfigError("profile", f"unknown profile {name!r}", ", ".join(sorted({*PROFILES, *file_profiles})))
+
+    raw: dict[str, dict[str, Any]] = copy.deepcopy(DEFAULTS)
+    _merge(raw, PROFILES.get(name, {}), "")
+    _merge(raw, file_layer, "")
+    _merge(raw, file_profiles.get(name, {}), f"profiles.{name}.")
+    _merge(raw, env_layer, "")
+    for section, kv in (overrides or {}).items():
+        for key, value in kv.items():
+            if value is not None:
+                raw[section][key] = value
+    raw["general"]["profile"] = name
+    if data_dir is not None:
+        raw["general"]["data_dir"] = str(data_dir)
+    return _build(raw, path)
+
+
+def _build(raw: dict[str, dict[str, Any]], path: Path | None) -> Settings:
+    values: dict[str, dict[str, Any]] = {}
+    for section, spec in _SCHEMA.items():
+        values[section] = {}
+        for key, (convert, allowed) in spec.items():
+            value = raw[section][key]
+            try:
+                values[section][key] = convert(value)
+            except (ValueError, TypeError) as exc:
+                raise ConfigError(f"{section}.{key}", f"invalid value {value!r}: {exc}", allowed) from exc
+    data_dir = Path(values["general"]["data_dir"]).expanduser()
+    for role, allowed in ROLES.items():
+        url = str(values["backends"][role]).replace("{data_dir}", str(data_dir.absolute()))
+        scheme = urlsplit(url).scheme
+        if scheme not in allowed:
+            raise ConfigError(f"backends.{role}", f"unsupported URL {mask_secrets(url)!r}", ", ".join(f"{s}://" for s in allowed))
+        values["backends"][role] = url
+    stream = values["stream"]
+    if stream["hop"] > stream["size"]:
+        raise ConfigError("stream.hop", f"hop {stream['hop']} ms exceeds size {stream['size']} ms", "hop <= size")
+    if stream["size"] % stream["hop"]:
+        raise ConfigError("stream.size", "size must be a multiple of hop", "size = k * hop")
+    from vitrina.simulate.presets import PRESETS  # local import: presets import nothing from here
+
+    if values["simulate"]["scale"] not in PRESETS:
+        raise ConfigError("simulate.scale", f"unknown preset {values['simulate']['scale']!r}", ", ".join(PRESETS))
+    frozen = {s: dict(kv) for s, kv in values.items()}
+    return Settings(profile=values["general"]["profile"], data_dir=data_dir, config_file=path, values=frozen)
+
+
+def mask_secrets(value: Any, key: str = "") -> Any:
+    """Hide passwords in URLs and values of secret-looking keys."""
+    if key and _SECRET_KEY.search(key):
+        return "***"
+    if isinstance(value, str) and "://" in value:
+        parts = urlsplit(value)
+        if parts.password:
+            netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+            return urlunsplit(parts._replace(netloc=netloc))
+    return value
