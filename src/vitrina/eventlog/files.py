@@ -1,0 +1,200 @@
+"""The event log as JSON Lines files: one file per topic per time slice, written atomically.
+
+Layout: ``<root>/<topic>/<YYYY-MM-DD>/<topic>.<YYYYMMDDTHHMMSSZ>.jsonl``, the timestamp being
+the start of the slice of event time the file covers. Lines inside a file are in arrival
+order, and file names sort in time order, so reading files by name replays the log.
+
+Works on the local filesystem (``file://`` or a bare path) and on any fsspec URL (``s3://``,
+``memory://``). Locally a file is written under a hidden temporary name, fsynced and renamed,
+so a crash never leaves a visible partial file; object stores publish an object only when its
+upload completes, which gives the same guarantee.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import fsspec
+import orjson
+
+from vitrina.errors import BackendError, UsageError
+
+__all__ = ["FileEventLog", "Manifest", "SliceFile", "slice_name"]
+
+log = logging.getLogger(__name__)
+
+_TOPIC = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
+_NAME = re.compile(r"^(?P<topic>.+)\.(?P<stamp>\d{8}T\d{6}Z)\.jsonl$")
+
+
+@dataclass(frozen=True, order=True)
+class SliceFile:
+    """One file of the log. Orders by (topic, start_ms, name)."""
+
+    topic: str
+    start_ms: int
+    name: str
+    path: str
+
+
+def _stamp(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def slice_name(topic: str, start_ms: int) -> str:
+    """Relative path of the file covering the slice that starts at ``start_ms``."""
+    t = _stamp(start_ms)
+    return f"{topic}/{t:%Y-%m-%d}/{topic}.{t:%Y%m%dT%H%M%SZ}.jsonl"
+
+
+def _check_topic(topic: str) -> None:
+    if not _TOPIC.match(topic):
+        raise UsageError(f"invalid topic name {topic!r} (letters, digits, '.', '_', '-')")
+
+
+class FileEventLog:
+    """JSON Lines files under a root URL; see the module docstring for the layout."""
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self.url = url
+        self.local = parts.scheme in ("", "file")
+        if self.local:
+            self.root = str(Path(parts.path if parts.scheme else url).absolute())
+            self.fs: Any = fsspec.filesystem("file")
+        else:
+            self.fs, self.root = fsspec.core.url_to_fs(url)
+            self.root = self.root.rstrip("/")
+
+    def path_of(self, relative: str) -> str:
+        return f"{self.root}/{relative}"
+
+    def write_slice(
+        self, topic: str, slice_start_ms: int, payload: bytes, keys: list[bytes] | None = None
+    ) -> SliceFile:
+        """Write one slice file atomically (replacing an earlier version of the same slice).
+
+        ``keys`` is accepted for interface parity with the Kafka sink; files do not store keys.
+        """
+        _check_topic(topic)
+        rel = slice_name(topic, slice_start_ms)
+        path = self.path_of(rel)
+        try:
+            if self.local:
+                _atomic_write_local(path, payload)
+            else:
+                with self.fs.open(path, "wb") as fh:
+                    fh.write(payload)
+        except OSError as exc:
+            raise BackendError(f"cannot write {path}: {exc}") from exc
+        return SliceFile(topic, slice_start_ms, rel.rsplit("/", 1)[1], path)
+
+    def list(self, topic: str, start_ms: int | None = None, end_ms: int | None = None) -> list[SliceFile]:
+        """Files of ``topic`` whose slice start lies in ``[start_ms, end_ms)``, in time order."""
+        _check_topic(topic)
+        base = self.path_of(topic)
+        if not self.fs.exists(base):
+            return []
+        found: list[SliceFile] = []
+        for path in self.fs.find(base):
+            name = str(path).rsplit("/", 1)[-1]
+            m = _NAME.match(name)
+            if not m or m.group("topic") != topic:
+                continue  # temporary files and strangers
+            start = int(datetime.strptime(m.group("stamp"), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC).timestamp() * 1000)
+            if (start_ms is not None and start < start_ms) or (end_ms is not None and start >= end_ms):
+                continue
+            full = path if self.local or "://" in str(path) else str(path)
+            found.append(SliceFile(topic, start, name, str(full)))
+        return sorted(found)
+
+    def read(self, f: SliceFile) -> bytes:
+        try:
+            with self.fs.open(f.path, "rb") as fh:
+                data: bytes = fh.read()
+                return data
+        except OSError as exc:
+            raise BackendError(f"cannot read {f.path}: {exc}") from exc
+
+    def read_text_file(self, relative: str) -> bytes | None:
+        path = self.path_of(relative)
+        if not self.fs.exists(path):
+            return None
+        with self.fs.open(path, "rb") as fh:
+            data: bytes = fh.read()
+            return data
+
+    def write_file(self, relative: str, payload: bytes) -> None:
+        """Atomically write any small file under the root (manifests, status files)."""
+        path = self.path_of(relative)
+        if self.local:
+            _atomic_write_local(path, payload)
+        else:
+            with self.fs.open(path, "wb") as fh:
+                fh.write(payload)
+
+
+def _atomic_write_local(path: str, payload: bytes) -> None:
+    directory = os.path.dirname(path)
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+class Manifest:
+    """Which files one consumer has processed, so that no file is processed twice.
+
+    Stored as ``<root>/_manifests/<consumer>.json`` and rewritten atomically. A file is
+    identified by its relative name and size: a slice rewritten with new content (a replay
+    of the simulator into the same folder) is seen as new.
+    """
+
+    def __init__(self, eventlog: FileEventLog, consumer: str) -> None:
+        _check_topic(consumer)
+        self.log = eventlog
+        self.consumer = consumer
+        self._rel = f"_manifests/{consumer}.json"
+        raw = eventlog.read_text_file(self._rel)
+        self._done: dict[str, int] = orjson.loads(raw) if raw else {}
+
+    def _key(self, f: SliceFile) -> str:
+        return f"{f.topic}/{f.name}"
+
+    def _size(self, f: SliceFile) -> int:
+        return int(self.log.fs.size(f.path))
+
+    def is_done(self, f: SliceFile) -> bool:
+        return self._done.get(self._key(f)) == self._size(f)
+
+    def pending(self, topic: str, start_ms: int | None = None, end_ms: int | None = None) -> list[SliceFile]:
+        return [f for f in self.log.list(topic, start_ms, end_ms) if not self.is_done(f)]
+
+    def mark_done(self, files: Iterable[SliceFile]) -> None:
+        for f in files:
+            self._done[self._key(f)] = self._size(f)
+        self.log.write_file(self._rel, orjson.dumps(self._done, option=orjson.OPT_SORT_KEYS))
+
+    def processed(self) -> dict[str, int]:
+        return dict(self._done)
