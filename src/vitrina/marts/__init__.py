@@ -1,1 +1,7 @@
-"""marts"""
+"""Marts: the denormalised ClickHouse tables (chdb or a server) and the publish step."""
+
+from __future__ import annotations
+
+from vitrina.marts.store import MartsStore, open_marts
+
+__all__ = ["MartsStore", "open_marts"]
