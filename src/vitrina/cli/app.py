@@ -8,11 +8,15 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 
 from vitrina.config import Settings, load_settings
+
+try:  # typer >= 0.25 vendors its own copy of click
+    from typer._click import exceptions as click_exc
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_exc  # type: ignore[no-redef]
 from vitrina.errors import UsageError, VitrinaError
 
 __all__ = ["app", "err_console", "main", "out_console", "settings_from"]
@@ -34,6 +38,8 @@ _GLOBAL_VALUE_OPTIONS = ("--data-dir", "--config", "--profile")
 # Each module registers its commands on `app` when imported.
 _COMMAND_MODULES = (
     "vitrina.cli.config_cmd",
+    "vitrina.cli.simulate_cmd",
+    "vitrina.cli.run_cmd",
 )
 
 
@@ -97,16 +103,16 @@ def main(argv: list[str] | None = None) -> int:
     command = typer.main.get_command(app)
     try:
         command.main(args=args, prog_name="vitrina", standalone_mode=False)
-    except click.exceptions.NoArgsIsHelpError as exc:
+    except click_exc.NoArgsIsHelpError as exc:
         # click >= 8.2 raises this for a bare group; show help, not an error.
         err_console.print(exc.ctx.get_help() if exc.ctx else "", markup=False, highlight=False)
         return 2
-    except click.UsageError as exc:
+    except click_exc.UsageError as exc:
         print(f"vitrina: error: {exc.format_message()}", file=sys.stderr)
         return 2
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return int(exc.exit_code or 0)
-    except click.Abort:
+    except typer.Abort:
         print("vitrina: aborted", file=sys.stderr)
         return 130
     except UsageError as exc:

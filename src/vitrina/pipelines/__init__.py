@@ -1,1 +1,1 @@
-"""pipelines"""
+"""Pipeline steps as plain functions of the settings: the CLI, `vitrina run` and Airflow call these."""

@@ -1,0 +1,54 @@
+"""The OLTP source in a DuckDB file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import duckdb
+import pyarrow as pa
+
+from vitrina.errors import BackendError, UsageError
+from vitrina.source import ENTITY_TABLES, schema_sql
+
+__all__ = ["DuckDBSource"]
+
+
+class DuckDBSource:
+    """Tables are replaced inside one transaction: a reader sees the old set or the new one."""
+
+    def __init__(self, url: str) -> None:
+        path = Path(urlsplit(url).path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(path))
+        except duckdb.Error as exc:
+            raise BackendError(f"cannot open DuckDB source {path}: {exc}") from exc
+        self.con.execute(schema_sql())
+
+    def replace_tables(self, tables: dict[str, pa.Table]) -> None:
+        self.con.execute("begin transaction")
+        try:
+            for name, table in tables.items():
+                _check(name)
+                self.con.register("_incoming", table)
+                cols = ", ".join(table.column_names)
+                self.con.execute(f"delete from {name}")
+                self.con.execute(f"insert into {name} ({cols}) select {cols} from _incoming")
+                self.con.unregister("_incoming")
+            self.con.execute("commit")
+        except BaseException:
+            self.con.execute("rollback")
+            raise
+
+    def read_table(self, name: str) -> pa.Table:
+        _check(name)
+        return self.con.execute(f"select * from {name} order by 1").to_arrow_table()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _check(name: str) -> None:
+    if name not in ENTITY_TABLES:
+        raise UsageError(f"unknown source table {name!r} (allowed: {', '.join(ENTITY_TABLES)})")
