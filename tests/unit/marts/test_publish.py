@@ -1,0 +1,132 @@
+"""Publish: marts copied and denormalised, serving set written, idempotent, never wiped."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+from warehouse_fixture import EXPECTED_RECS, build_warehouse
+
+from vitrina.config import Settings, load_settings
+from vitrina.errors import PipelineError
+from vitrina.marts.publish import MARTS, run_publish
+from vitrina.marts.store import open_marts
+from vitrina.serve import open_serving
+
+
+@pytest.fixture
+def settings(tmp_path: Path, marts_url: str) -> Settings:
+    warehouse = build_warehouse(tmp_path / "warehouse.duckdb")
+    return load_settings(
+        data_dir=tmp_path,
+        environ={},
+        cwd=tmp_path,
+        overrides={
+            "backends": {
+                "warehouse": warehouse,
+                "marts": marts_url,
+                "serving": f"file://{tmp_path}/serving",
+            }
+        },
+    )
+
+
+def _dump_marts(url: str) -> dict[str, list[dict[str, object]]]:
+    with open_marts(url) as ms:
+        return {m: ms.query_arrow(f"select * from {m} order by all").to_pylist() for m in MARTS}
+
+
+def test_publish_copies_every_mart_denormalised(settings: Settings) -> None:
+    report = run_publish(settings)
+    assert [(m.name, m.rows, m.status) for m in report.marts] == [
+        ("popular_products", 2, "replaced"),
+        ("orders_facts", 2, "replaced"),
+        ("top_products", 4, "replaced"),
+        ("mart_user_activity", 3, "replaced"),
+        ("mart_product_rating", 5, "replaced"),
+        ("mart_user_loyalty_points", 3, "replaced"),
+        ("mart_average_check", 2, "replaced"),
+    ]
+    with open_marts(settings.backend("marts")) as ms:
+        top = ms.query_arrow("select * from top_products order by rank").to_pylist()
+        facts = ms.query_arrow("select * from orders_facts order by product_id").to_pylist()
+        users = ms.query_arrow("select * from mart_user_activity order by user_id").to_pylist()
+    assert top[0] == {
+        "rank": 1,
+        "product_id": 20,
+        "clicks_5m": 4,
+        "units_ordered": 0,
+        "score": 2.8,
+        "product_name": "Book A",
+        "category_id": 3,
+        "category_name": "Books",
+        "parent_category_name": None,
+    }
+    assert (top[1]["category_name"], top[1]["parent_category_name"]) == ("Phones", "Electronics")
+    assert facts[0]["revenue"] == Decimal("400.00")
+    assert facts[0]["avg_unit_price"] == Decimal("200.00")
+    assert users[2]["status"] is None and users[2]["order_count"] == 0
+
+
+def test_publish_writes_the_serving_set(settings: Settings) -> None:
+    report = run_publish(settings)
+    assert report.serving.status == "published"
+    assert (report.serving.top_count, report.serving.recs_users) == (4, 2)
+    with open_serving(settings.backend("serving")) as store:
+        assert [t.product_id for t in store.top_products(10)] == [20, 10, 11, 21]
+        for user_id, expected in EXPECTED_RECS.items():
+            got = [(r.rank, r.product_id, r.score) for r in store.recommendations(user_id)]
+            assert got == expected
+        assert store.recommendations(3) == []
+    labels = dict(report.rows())
+    assert labels["top products"] == "4"
+    assert labels["mart orders_facts"] == "2 rows (replaced)"
+
+
+def test_second_publish_leaves_everything_unchanged(settings: Settings) -> None:
+    first = run_publish(settings)
+    marts_before = _dump_marts(settings.backend("marts"))
+    second = run_publish(settings)
+    assert second.serving.status == "unchanged"
+    assert second.serving.version == first.serving.version
+    assert _dump_marts(settings.backend("marts")) == marts_before
+    assert [m.rows for m in second.marts] == [m.rows for m in first.marts]
+
+
+def test_empty_warehouse_never_wipes(settings: Settings, tmp_path: Path) -> None:
+    first = run_publish(settings)
+    marts_before = _dump_marts(settings.backend("marts"))
+    # The same warehouse, emptied: an empty interval upstream.
+    build_warehouse(tmp_path / "warehouse.duckdb", with_data=False)
+    second = run_publish(settings)
+    assert {m.status for m in second.marts} == {"kept"}
+    assert second.serving.status == "kept"
+    assert second.serving.version == first.serving.version
+    assert _dump_marts(settings.backend("marts")) == marts_before
+    with open_serving(settings.backend("serving")) as store:
+        assert len(store.top_products()) == 4
+
+
+def test_changed_warehouse_publishes_a_new_version(settings: Settings, tmp_path: Path) -> None:
+    first = run_publish(settings)
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    con.execute("update marts.top_products set score = score + 1 where product_id = 21")
+    con.execute("insert into clean.clicks values ('e8', 3, 's3', 11, 'click', now(), 'tablet')")
+    con.close()
+    second = run_publish(settings)
+    assert second.serving.status == "published"
+    assert second.serving.version != first.serving.version
+    with open_serving(settings.backend("serving")) as store:
+        assert store.top_products(10)[3].score == pytest.approx(1.3)
+        # user 3 clicked a Phone: the phones they did not buy, by popularity.
+        assert [r.product_id for r in store.recommendations(3)] == [10, 11, 12]
+
+
+def test_missing_marts_is_a_pipeline_error(settings: Settings, tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    con.execute("drop table marts.mart_average_check")
+    con.close()
+    with pytest.raises(PipelineError, match="mart_average_check"):
+        run_publish(settings)
