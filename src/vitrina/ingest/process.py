@@ -1,0 +1,175 @@
+"""Validation and cleaning of ingest batches: per-record contracts, cross-record rules, dedupe."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+from vitrina.ingest.clean import (
+    SEQ,
+    dedupe_first,
+    invalid_to_quarantine,
+    normalise,
+    quarantine_frame,
+    to_clean,
+    to_raw,
+)
+from vitrina.ingest.read import Batch
+from vitrina.ingest.tables import TABLES, TableSpec
+
+__all__ = ["Prepared", "apply_world_rules", "finish", "prepare"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Prepared:
+    """One entity after validation: raw text rows, clean typed rows, quarantine rows, counts."""
+
+    spec: TableSpec
+    snapshot: bool
+    files: list[str]
+    slice_files: list[Any]
+    read: int
+    raw: pl.DataFrame
+    valid: pl.DataFrame
+    quarantine: pl.DataFrame
+    duplicates: int = 0
+
+    @property
+    def entity(self) -> str:
+        return self.spec.entity
+
+
+def _empty_clean(spec: TableSpec) -> pl.DataFrame:
+    frame = pl.from_arrow(spec.schema.empty_table())
+    assert isinstance(frame, pl.DataFrame)
+    return frame.with_columns(
+        pl.lit(None, pl.Int64).alias(SEQ),
+        pl.lit(None, pl.String).alias("_file"),
+        pl.lit(None, pl.Int64).alias("_line"),
+    )
+
+
+def _validate_frame(spec: TableSpec, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(valid rows typed to the clean table + _seq/_file/_line, invalid ``_seq`` + ``reasons``)."""
+    from vitrina.contracts import validate_table
+
+    checked = validate_table(spec.entity, frame)
+    bad_rows = (
+        checked.invalid.get_column("_row").cast(pl.Int64)
+        if checked.invalid.height
+        else pl.Series([], dtype=pl.Int64)
+    )
+    keep = ~pl.int_range(0, frame.height, dtype=pl.Int64, eager=True).is_in(bad_rows.implode())
+    extras = frame.select(SEQ, "_file", "_line").filter(keep)
+    valid = to_clean(spec, checked.valid.drop("_line", strict=False)).hstack(extras)
+    invalid = checked.invalid.select(pl.col(SEQ), pl.col("reasons").cast(pl.List(pl.String)))
+    return valid, invalid
+
+
+def prepare(batch: Batch, at: datetime) -> Prepared:
+    """Raw layer, normalisation and per-record validation of one entity's batch."""
+    spec = TABLES[batch.entity]
+    raws, valids, invalids = [], [], []
+    for frame in batch.frames:
+        raw = to_raw(spec, frame)
+        raws.append(raw)
+        if frame.height == 0:
+            continue
+        valid, invalid = _validate_frame(spec, normalise(spec, frame))
+        valids.append(valid)
+        if invalid.height:
+            invalids.append(invalid_to_quarantine(spec, raw, invalid, at))
+    for bad in batch.bad:
+        origins = [
+            f"{f}:{n}" for f, n in zip(bad["_file"].to_list(), bad["_line"].to_list(), strict=True)
+        ]
+        invalids.append(
+            quarantine_frame(
+                spec.entity,
+                origins,
+                bad["_file"].to_list(),
+                bad["payload"].to_list(),
+                bad["reason"].to_list(),
+                at,
+            )
+        )
+    raw_all = (
+        pl.concat(raws, how="vertical")
+        if raws
+        else to_raw(spec, _empty_clean(spec).select(SEQ, "_file", "_line"))
+    )
+    valid_all = pl.concat(valids, how="vertical") if valids else _empty_clean(spec)
+    quarantine = (
+        pl.concat(invalids, how="vertical")
+        if invalids
+        else quarantine_frame(spec.entity, [], [], [], [], at)
+    )
+    return Prepared(
+        spec=spec,
+        snapshot=batch.snapshot,
+        files=list(batch.files),
+        slice_files=list(batch.slice_files),
+        read=batch.read_count,
+        raw=raw_all,
+        valid=valid_all,
+        quarantine=quarantine,
+    )
+
+
+def apply_world_rules(
+    prepared: Mapping[str, Prepared],
+    reference: Callable[[str], pl.DataFrame | None],
+    at: datetime,
+) -> None:
+    """Cross-record rules (references between entities) over the valid rows of this run.
+
+    An entity this run does not read is taken from the clean layer (``reference``), so clicks
+    ingested alone are still checked against the products already in the warehouse; only the
+    entities of this run can lose rows to quarantine.
+    """
+    from vitrina.contracts import validate_world
+
+    world: dict[str, pl.DataFrame] = {}
+    for entity in TABLES:
+        if entity in prepared:
+            world[entity] = prepared[entity].valid
+        else:
+            ref = reference(entity)
+            if ref is not None:
+                world[entity] = ref
+    results = validate_world(
+        {e: f.drop(SEQ, "_file", "_line", strict=False) for e, f in world.items()}
+    )
+    for entity, p in prepared.items():
+        checked = results.get(entity)
+        if checked is None or checked.invalid.height == 0:
+            continue
+        rows = checked.invalid.get_column("_row").cast(pl.Int64)
+        bad = p.valid.with_row_index("_row").filter(
+            pl.col("_row").cast(pl.Int64).is_in(rows.implode())
+        )
+        reasons = checked.invalid.select(
+            pl.col("_row").cast(pl.Int64), pl.col("reasons").cast(pl.List(pl.String))
+        )
+        bad = (
+            bad.with_columns(pl.col("_row").cast(pl.Int64))
+            .join(reasons, on="_row")
+            .select(SEQ, "reasons")
+        )
+        p.quarantine = pl.concat(
+            [p.quarantine, invalid_to_quarantine(p.spec, p.raw, bad, at)], how="vertical"
+        )
+        p.valid = p.valid.filter(~pl.col(SEQ).is_in(bad.get_column(SEQ).implode()))
+        log.info("%s: %d records break cross-record rules", entity, bad.height)
+
+
+def finish(p: Prepared) -> None:
+    """Dedupe the valid rows by key, keeping the first in arrival order."""
+    p.valid, p.duplicates = dedupe_first(p.valid, p.spec.key)

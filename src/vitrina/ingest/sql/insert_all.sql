@@ -1,0 +1,2 @@
+insert into {target} ({columns})
+select {columns} from {stage}

@@ -1,0 +1,2 @@
+-- snapshot entities: the new snapshot replaces the table (same transaction as the insert)
+delete from {target}

@@ -1,0 +1,97 @@
+"""The DuckDB warehouse (local profile): one database file, Arrow in and out without copies."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import duckdb
+import pyarrow as pa
+
+from vitrina.errors import BackendError
+from vitrina.warehouse.base import Warehouse, normalise_arrow, quote_ident
+
+__all__ = ["DuckDBWarehouse", "duckdb_path"]
+
+log = logging.getLogger(__name__)
+
+
+def duckdb_path(url: str) -> str:
+    """The file path of ``duckdb:///abs/path.duckdb`` (``duckdb://:memory:`` for in-memory)."""
+    parts = urlsplit(url)
+    path = (parts.netloc + parts.path) if parts.netloc else parts.path
+    return path or ":memory:"
+
+
+class DuckDBWarehouse(Warehouse):
+    dialect = "duckdb"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.path = duckdb_path(url)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(self.path)
+            self.con.execute("set TimeZone = 'UTC'")
+        except duckdb.Error as exc:
+            raise BackendError(f"cannot open DuckDB warehouse {self.path}: {exc}") from exc
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        try:
+            self.con.execute(sql, list(params) if params is not None else None)
+        except duckdb.Error as exc:
+            raise BackendError(f"warehouse statement failed: {exc}") from exc
+
+    def query_arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+        try:
+            rel = self.con.execute(sql, list(params) if params is not None else None)
+            return rel.to_arrow_table()
+        except duckdb.Error as exc:
+            raise BackendError(f"warehouse query failed: {exc}") from exc
+
+    def load_arrow(self, schema: str, name: str, table: pa.Table) -> int:
+        table = normalise_arrow(table)
+        view = f"_load_{schema}_{name}"
+        cols = ", ".join(quote_ident(c) for c in table.column_names)
+        try:
+            self.con.register(view, table)
+            self.con.execute(
+                f"insert into {quote_ident(schema)}.{quote_ident(name)} ({cols}) select {cols} from {view}"
+            )
+        except duckdb.Error as exc:
+            raise BackendError(f"bulk load into {schema}.{name} failed: {exc}") from exc
+        finally:
+            self.con.unregister(view)
+        return table.num_rows
+
+    def stage(self, name: str, table: pa.Table) -> str:
+        # A registered Arrow table is a zero-copy view, already queryable by name.
+        self.con.register(name, normalise_arrow(table))
+        return quote_ident(name)
+
+    def unstage(self, name: str) -> None:
+        self.con.unregister(name)
+
+    def columns(self, schema: str, name: str) -> list[str]:
+        rows = self.con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ? order by ordinal_position",
+            [schema, name],
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def _begin(self) -> None:
+        self.con.begin()
+
+    def _commit(self) -> None:
+        self.con.commit()
+
+    def _rollback(self) -> None:
+        self.con.rollback()
+
+    def close(self) -> None:
+        self.con.close()

@@ -1,0 +1,152 @@
+"""``dbt build`` of transform/ on the profile's warehouse, run in process through dbtRunner."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from vitrina.config import Settings
+from vitrina.errors import PipelineError, UsageError
+from vitrina.warehouse.duckdb_wh import duckdb_path
+
+__all__ = ["TransformReport", "dbt_env", "dbt_vars", "project_dir", "run_transform"]
+
+log = logging.getLogger(__name__)
+
+THREADS = 2
+
+
+@dataclass(frozen=True)
+class TransformReport:
+    """What one ``dbt build`` did."""
+
+    target: str
+    models: int
+    tests_passed: int
+    tests_failed: int
+    seconds: float
+    failures: tuple[str, ...] = ()
+
+    def rows(self) -> list[tuple[str, str]]:
+        return [
+            ("dbt target", self.target),
+            ("models built", str(self.models)),
+            ("tests passed", f"{self.tests_passed} of {self.tests_passed + self.tests_failed}"),
+            ("dbt build", f"{self.seconds:.1f} s"),
+        ]
+
+
+def project_dir() -> Path:
+    """The dbt project: ``transform/`` at the root of the vitrina checkout."""
+    path = Path(__file__).resolve().parents[3] / "transform"
+    if not (path / "dbt_project.yml").is_file():
+        raise PipelineError(f"dbt project not found at {path}")
+    return path
+
+
+def dbt_env(warehouse_url: str) -> tuple[str, dict[str, str]]:
+    """The dbt target name and the DBT_VITRINA_* variables profiles.yml reads, from the URL."""
+    parts = urlsplit(warehouse_url)
+    if parts.scheme == "duckdb":
+        return "duckdb", {"DBT_VITRINA_DUCKDB_PATH": duckdb_path(warehouse_url)}
+    if parts.scheme in ("postgresql", "postgres"):
+        return "postgres", {
+            "DBT_VITRINA_PG_HOST": parts.hostname or "127.0.0.1",
+            "DBT_VITRINA_PG_PORT": str(parts.port or 5432),
+            "DBT_VITRINA_PG_USER": unquote(parts.username or ""),
+            "DBT_VITRINA_PG_PASSWORD": unquote(parts.password or ""),
+            "DBT_VITRINA_PG_DBNAME": parts.path.lstrip("/") or "vitrina",
+        }
+    raise UsageError(f"dbt has no target for warehouse URL scheme {parts.scheme!r}")
+
+
+def dbt_vars(settings: Settings) -> dict[str, Any]:
+    """The dbt vars the marts read: scoring weights and the stream's window parameters."""
+    return {
+        "click_weight": float(settings.get("scoring", "click_weight")),
+        "units_weight": float(settings.get("scoring", "units_weight")),
+        "top_n": int(settings.get("scoring", "top_n")),
+        "window_size_ms": int(settings.get("stream", "size")),
+        "window_hop_ms": int(settings.get("stream", "hop")),
+        "lateness_ms": int(settings.get("stream", "lateness")),
+    }
+
+
+@contextlib.contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    # dbt reads its profile through env_var(); set ours for the run only, then restore.
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def run_transform(settings: Settings, *, select: str | None = None) -> TransformReport:
+    """Run ``dbt build`` (models, then their tests) on the profile's warehouse.
+
+    Raises :class:`PipelineError` naming the failing models and tests when anything fails.
+    """
+    from dbt.cli.main import dbtRunner
+
+    project = project_dir()
+    target, env = dbt_env(settings.backend("warehouse"))
+    env["DBT_VITRINA_THREADS"] = str(THREADS)
+    work = settings.data_dir.absolute() / "dbt"
+    args = [
+        "build",
+        "--project-dir", str(project),
+        "--profiles-dir", str(project),
+        "--target", target,
+        "--target-path", str(work / "target"),
+        "--log-path", str(work / "logs"),
+        "--vars", json.dumps(dbt_vars(settings)),
+        "--threads", str(THREADS),
+        "--quiet",
+        "--no-use-colors",
+        "--no-send-anonymous-usage-stats",
+    ]  # fmt: skip
+    if select:
+        args += ["--select", select]
+    started = time.perf_counter()
+    # dbt prints its own progress to stdout; stdout is for data, so send it to stderr.
+    with _environment(env), contextlib.redirect_stdout(sys.stderr):
+        result = dbtRunner().invoke(args)
+    seconds = time.perf_counter() - started
+    nodes = list(getattr(result.result, "results", None) or [])
+    models = tests_ok = tests_bad = 0
+    failures: list[str] = []
+    for r in nodes:
+        kind = str(getattr(r.node, "resource_type", ""))
+        status = str(r.status)
+        if kind.endswith("model"):
+            models += status == "success"
+        elif kind.endswith("test"):
+            if status == "pass":
+                tests_ok += 1
+            else:
+                tests_bad += 1
+        if status not in ("success", "pass", "skipped"):
+            failures.append(f"{r.node.name} ({status}{': ' + str(r.message) if r.message else ''})")
+    if result.exception is not None:
+        raise PipelineError(f"dbt build could not run: {result.exception}") from result.exception
+    if not result.success or failures:
+        shown = "; ".join(failures[:5]) + (" ..." if len(failures) > 5 else "")
+        raise PipelineError(f"dbt build failed on {target}: {shown or 'see ' + str(work / 'logs')}")
+    report = TransformReport(target, models, tests_ok, tests_bad, seconds, tuple(failures))
+    log.info("dbt build on %s: %d models, %d tests in %.1f s", target, models, tests_ok, seconds)
+    return report
