@@ -40,6 +40,11 @@ _COMMAND_MODULES = (
     "vitrina.cli.config_cmd",
     "vitrina.cli.simulate_cmd",
     "vitrina.cli.run_cmd",
+    "vitrina.cli.bench_cmd",
+    "vitrina.cli.ingest_cmd",
+    "vitrina.cli.transform_cmd",
+    "vitrina.cli.query_cmd",
+    "vitrina.cli.publish_cmd",
 )
 
 

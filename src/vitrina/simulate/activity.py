@@ -74,14 +74,15 @@ def traffic_factor(t_ms: np.ndarray) -> np.ndarray:
     return daily * np.where(weekday >= 5, 1.2, 1.0)
 
 
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+# Byte value -> its two hex digits as one little-endian uint16, so one gather does a byte.
+_HEX_PAIRS = (_HEX[np.arange(256) >> 4].astype(np.uint16) | (_HEX[np.arange(256) & 15].astype(np.uint16) << 8))
+
+
 def _hex_ids(rng: np.random.Generator, n: int, nbytes: int) -> np.ndarray:
     """``n`` random lowercase hex strings of ``2 * nbytes`` characters, as a bytes array."""
-    lut = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
     raw = rng.integers(0, 256, (n, nbytes), dtype=np.uint8)
-    out = np.empty((n, nbytes * 2), dtype=np.uint8)
-    out[:, 0::2] = lut[raw >> 4]
-    out[:, 1::2] = lut[raw & 15]
-    return out.view(f"S{nbytes * 2}").ravel()
+    return np.ascontiguousarray(_HEX_PAIRS[raw]).view(f"S{nbytes * 2}").ravel()
 
 
 def session_clicks(rng: np.random.Generator, starts: np.ndarray, users: np.ndarray, cdf: np.ndarray,
@@ -129,7 +130,7 @@ def session_clicks(rng: np.random.Generator, starts: np.ndarray, users: np.ndarr
         "ts": ts,
         "device": device[sess[idx]].astype(np.int8),
     }
-    order = np.lexsort((etype, idx, ts))
+    order = np.argsort(ts, kind="stable")  # ties keep (type, view) order: deterministic
     events = {k: v[order] for k, v in events.items()}
     events["event_id"] = _hex_ids(rng, len(order), 16)
     return events, sess[idx][order]

@@ -14,6 +14,8 @@ from vitrina.simulate.world import Table
 __all__ = ["clicks_frame", "emails", "ndjson", "oltp_tables", "registrations_frame", "ts_strings"]
 
 _TS = "%Y-%m-%dT%H:%M:%S%.3fZ"
+_EVENT_TYPES = pl.Series(EVENT_TYPES.tolist())
+_DEVICES = pl.Series(DEVICES.tolist())
 
 
 def _decimal(cents: np.ndarray) -> pa.Array:
@@ -103,9 +105,9 @@ def clicks_frame(ev: Table) -> pl.DataFrame:
         "user_id": ev["user_id"],
         "session_id": pl.Series(ev["session_id"]).cast(pl.String),
         "product_id": ev["product_id"],
-        "event_type": pl.Series(EVENT_TYPES[ev["event_type"]]),
+        "event_type": _EVENT_TYPES.gather(ev["event_type"]),
         "ts": ts_strings(ev["ts"]),
-        "device": pl.Series(DEVICES[ev["device"]]),
+        "device": _DEVICES.gather(ev["device"]),
     })
 
 

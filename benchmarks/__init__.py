@@ -1,0 +1,1 @@
+"""The code behind ``vitrina bench``: each module measures one hot path against a baseline."""

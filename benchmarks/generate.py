@@ -1,0 +1,94 @@
+"""``vitrina bench generate``: the simulator's vectorised click generator vs Faker per record.
+
+Both sides produce the same number of click events as JSON Lines bytes in memory (no disk),
+in the same process, one core. The vectorised side is the simulator's own code path
+(sessions -> funnel -> columns -> ndjson), not a simplified copy.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from typing import Any
+
+import numpy as np
+
+from vitrina.simulate.activity import LiveState, session_clicks
+from vitrina.simulate.output import clicks_frame, ndjson
+from vitrina.simulate.presets import PRESETS
+from vitrina.simulate.rng import stream
+from vitrina.simulate.world import build_history
+
+__all__ = ["faker_clicks", "run_generate_bench", "vectorised_clicks"]
+
+_START_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z, fixed so runs are comparable
+
+
+def vectorised_clicks(n_events: int, seed: int = 7) -> bytes:
+    """About ``n_events`` click events (exactly that many lines) from the simulator's session model."""
+    world = build_history(PRESETS["classic"], seed, _START_MS, _START_MS + 86_400_000)
+    state = LiveState.from_world(world)
+    rng = stream(seed, "bench", "sessions")
+    n_sessions = max(1, int(n_events / 9.1) + 1)  # ~9.1 events per session on average
+    starts = np.sort(_START_MS + rng.integers(0, 86_400_000, n_sessions))
+    users = state.user_ids[rng.integers(0, len(state.user_ids), n_sessions)]
+    events, _ = session_clicks(rng, starts, users, world.popularity_cdf, state)
+    while len(events["ts"]) < n_events:  # top up in the rare case of a short draw
+        more, _ = session_clicks(rng, starts, users, world.popularity_cdf, state)
+        events = {k: np.concatenate([events[k], more[k]]) for k in events}
+    events = {k: v[:n_events] for k, v in events.items()}
+    events["product_id"] = world.products["product_id"][events.pop("product_idx")]
+    return ndjson(clicks_frame(events))
+
+
+def faker_clicks(n_events: int, seed: int = 7) -> bytes:
+    """The usual way: one Faker call per field, one ``json.dumps`` per record."""
+    from faker import Faker
+
+    fake = Faker()
+    Faker.seed(seed)
+    rnd = random.Random(seed)
+    kinds = ("view", "click", "add_to_cart", "purchase")
+    devices = ("desktop", "mobile", "tablet")
+    out = []
+    for _ in range(n_events):
+        out.append(json.dumps({
+            "event_id": fake.uuid4().replace("-", ""),
+            "user_id": rnd.randint(1, 500),
+            "session_id": fake.hexify("^^^^^^^^^^^^^^^^"),
+            "product_id": rnd.randint(1, 800),
+            "event_type": fake.random_element(kinds),
+            "ts": fake.date_time_between("-1d", "now").isoformat(timespec="milliseconds") + "Z",
+            "device": fake.random_element(devices),
+        }))
+    return ("\n".join(out) + "\n").encode()
+
+
+def run_generate_bench(events: int = 200_000, repeat: int = 3) -> dict[str, Any]:
+    """Best of ``repeat`` for the vectorised generator; one pass for Faker (it is slow)."""
+    vectorised_clicks(1_000)  # warm up imports and caches
+    best = float("inf")
+    size = 0
+    for _ in range(repeat):
+        t = time.perf_counter()
+        payload = vectorised_clicks(events)
+        best = min(best, time.perf_counter() - t)
+        size = len(payload)
+    lines = payload.count(b"\n")
+    t = time.perf_counter()
+    faker_payload = faker_clicks(events)
+    faker_s = time.perf_counter() - t
+    eps = lines / best
+    feps = faker_payload.count(b"\n") / faker_s
+    return {
+        "bench": "generate",
+        "events": lines,
+        "bytes": size,
+        "seconds": round(best, 4),
+        "events_per_s": round(eps),
+        "faker_events": faker_payload.count(b"\n"),
+        "faker_seconds": round(faker_s, 3),
+        "faker_events_per_s": round(feps),
+        "ratio": round(eps / feps, 1),
+    }
