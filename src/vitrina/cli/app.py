@@ -45,6 +45,7 @@ _COMMAND_MODULES = (
     "vitrina.cli.transform_cmd",
     "vitrina.cli.query_cmd",
     "vitrina.cli.publish_cmd",
+    "vitrina.cli.stream_cmd",
 )
 
 

@@ -1,0 +1,219 @@
+"""Columnar parsing of click JSON lines into the engine's arrays, bad lines set apart.
+
+The window needs three fields of a click: ``product_id`` (a positive JSON integer),
+``event_type`` (view|click|add_to_cart|purchase) and ``ts`` (ISO-8601 UTC with ``Z``). These are
+checked with the same rules as the clicks contract (:mod:`vitrina.contracts`); the other fields
+of a click are the ingest's business. A line that is not a JSON object is *malformed*; an object
+that breaks one of those three rules is a *contract violation*. Both are returned with their
+1-based line number and reason, for the dead letters, never raised.
+
+The whole buffer is parsed at once by polars with a typed schema; only when that fails (a bad
+line somewhere in the batch) are lines parsed one by one to find the bad ones.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import orjson
+import polars as pl
+
+from vitrina.contracts import EVENT_TYPES
+
+__all__ = ["MALFORMED", "VIOLATION", "ParsedClicks", "parse_clicks", "split_lines"]
+
+log = logging.getLogger(__name__)
+
+MALFORMED = "malformed"
+VIOLATION = "contract"
+_SCHEMA = {"product_id": pl.Int64, "event_type": pl.String, "ts": pl.String}
+_TS_FORMAT = "%Y-%m-%dT%H:%M:%S%.fZ"
+_EVENT_TYPES = sorted(EVENT_TYPES)
+
+
+@dataclass(frozen=True)
+class ParsedClicks:
+    """Valid events in arrival order, and the bad lines (number, kind, reason)."""
+
+    ts_ms: npt.NDArray[np.int64]
+    product_id: npt.NDArray[np.int64]
+    is_click: npt.NDArray[np.bool_]
+    line: npt.NDArray[np.int64]  # 1-based line number of each valid event
+    bad_line: list[int]
+    bad_kind: list[str]  # MALFORMED or VIOLATION
+    bad_reason: list[str]
+    lines_total: int  # non-blank lines seen
+
+    @property
+    def count_malformed(self) -> int:
+        return sum(1 for k in self.bad_kind if k == MALFORMED)
+
+    @property
+    def count_violations(self) -> int:
+        return sum(1 for k in self.bad_kind if k == VIOLATION)
+
+
+def split_lines(data: bytes) -> list[bytes]:
+    """Lines of a buffer, line ``n`` at index ``n - 1`` (for dead-letter payloads)."""
+    return data.split(b"\n")
+
+
+def parse_clicks(data: bytes) -> ParsedClicks:
+    """Parse a buffer of JSON lines (see the module docstring); never raises on bad input."""
+    body = data[:-1] if data.endswith(b"\n") else data
+    if not body.strip():
+        return _result(_empty_frame(), [], [], [], 0)
+    frame: pl.DataFrame | None = None
+    if b"\n\n" not in body and not body.startswith(b"\n") and b"\r" not in body:
+        try:
+            frame = pl.read_ndjson(io.BytesIO(body), schema=_SCHEMA)
+        except Exception as exc:  # a malformed or mistyped line: find it the slow way
+            log.debug("columnar parse failed (%s); parsing line by line", exc)
+            frame = None
+        if frame is not None and frame.height != body.count(b"\n") + 1:
+            frame = None
+    if frame is not None:
+        frame = frame.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("line"))
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("pre"))
+        return _checked(frame, [], [], [], frame.height)
+    return _slow(body)
+
+
+def _empty_frame() -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={"product_id": pl.Int64, "event_type": pl.String, "ts": pl.String, "line": pl.Int64}
+    )
+
+
+def _slow(body: bytes) -> ParsedClicks:
+    bad_line: list[int] = []
+    bad_kind: list[str] = []
+    bad_reason: list[str] = []
+    cols: dict[str, list[Any]] = {
+        "product_id": [],
+        "event_type": [],
+        "ts": [],
+        "line": [],
+        "pre": [],
+    }
+    total = 0
+    for number, raw in enumerate(body.split(b"\n"), start=1):
+        if not raw.strip():
+            continue
+        total += 1
+        try:
+            obj = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            bad_line.append(number)
+            bad_kind.append(MALFORMED)
+            bad_reason.append(f"malformed JSON: {exc}")
+            continue
+        if not isinstance(obj, dict):
+            bad_line.append(number)
+            bad_kind.append(MALFORMED)
+            bad_reason.append(f"malformed JSON: expected an object, got {type(obj).__name__}")
+            continue
+        pre: list[str] = []
+        pid = obj.get("product_id")
+        if pid is not None and (not isinstance(pid, int) or isinstance(pid, bool)):
+            pre.append(
+                f"product_id: expected an integer, got JSON {orjson.dumps(pid).decode()[:40]}"
+            )
+            pid = None
+        et = obj.get("event_type")
+        if et is not None and not isinstance(et, str):
+            pre.append(f"event_type: expected a string, got JSON {orjson.dumps(et).decode()[:40]}")
+            et = None
+        ts = obj.get("ts")
+        if ts is not None and not isinstance(ts, str):
+            pre.append(f"ts: expected a string, got JSON {orjson.dumps(ts).decode()[:40]}")
+            ts = None
+        if isinstance(pid, int) and not -(2**63) <= pid < 2**63:
+            pre.append("product_id: out of range")
+            pid = None
+        cols["product_id"].append(pid)
+        cols["event_type"].append(et)
+        cols["ts"].append(ts)
+        cols["line"].append(number)
+        cols["pre"].append("; ".join(pre) if pre else None)
+    frame = pl.DataFrame(
+        cols,
+        schema={
+            "product_id": pl.Int64,
+            "event_type": pl.String,
+            "ts": pl.String,
+            "line": pl.Int64,
+            "pre": pl.String,
+        },
+    )
+    return _checked(frame, bad_line, bad_kind, bad_reason, total)
+
+
+def _checked(
+    frame: pl.DataFrame, bad_line: list[int], bad_kind: list[str], bad_reason: list[str], total: int
+) -> ParsedClicks:
+    ts = pl.col("ts").str.to_datetime(_TS_FORMAT, time_unit="ms", time_zone="UTC", strict=False)
+    pid, et = pl.col("product_id"), pl.col("event_type")
+    reasons = pl.concat_str(
+        [
+            pl.col("pre"),
+            pl.when(pid.is_null() & pl.col("pre").is_null()).then(pl.lit("product_id: missing")),
+            pl.when(pid <= 0).then(pl.format("product_id: must be > 0, got {}", pid)),
+            pl.when(et.is_null() & ~pl.col("pre").fill_null("").str.contains("event_type")).then(
+                pl.lit("event_type: missing")
+            ),
+            pl.when(et.is_not_null() & ~et.is_in(_EVENT_TYPES)).then(
+                pl.format("event_type: {} not in " + "|".join(_EVENT_TYPES), et)
+            ),
+            pl.when(pl.col("ts").is_null() & ~pl.col("pre").fill_null("").str.contains("ts:")).then(
+                pl.lit("ts: missing")
+            ),
+            pl.when(pl.col("ts").is_not_null() & ts.is_null()).then(
+                pl.format("ts: {} is not an ISO-8601 UTC timestamp", pl.col("ts").str.slice(0, 40))
+            ),
+        ],
+        separator="; ",
+        ignore_nulls=True,
+    )
+    checked = frame.select(
+        pl.col("line"),
+        ts.dt.epoch("ms").alias("ts_ms"),
+        pid,
+        (et == "click").alias("is_click"),
+        pl.when(reasons != "").then(reasons).alias("reason"),
+    )
+    bad = checked.filter(pl.col("reason").is_not_null())
+    if bad.height:
+        bad_line = bad_line + bad.get_column("line").to_list()
+        bad_kind = bad_kind + [VIOLATION] * bad.height
+        bad_reason = bad_reason + bad.get_column("reason").to_list()
+        checked = checked.filter(pl.col("reason").is_null())
+    if len(bad_line) > 1:
+        order = sorted(range(len(bad_line)), key=bad_line.__getitem__)
+        bad_line = [bad_line[i] for i in order]
+        bad_kind = [bad_kind[i] for i in order]
+        bad_reason = [bad_reason[i] for i in order]
+    return ParsedClicks(
+        ts_ms=checked.get_column("ts_ms").to_numpy().astype(np.int64, copy=False),
+        product_id=checked.get_column("product_id").to_numpy().astype(np.int64, copy=False),
+        is_click=checked.get_column("is_click").to_numpy().astype(np.bool_, copy=False),
+        line=checked.get_column("line").to_numpy().astype(np.int64, copy=False),
+        bad_line=bad_line,
+        bad_kind=bad_kind,
+        bad_reason=bad_reason,
+        lines_total=total,
+    )
+
+
+def _result(
+    frame: pl.DataFrame, bad_line: list[int], bad_kind: list[str], bad_reason: list[str], total: int
+) -> ParsedClicks:
+    z = np.zeros(0, dtype=np.int64)
+    return ParsedClicks(
+        z, z.copy(), np.zeros(0, dtype=np.bool_), z.copy(), bad_line, bad_kind, bad_reason, total
+    )
