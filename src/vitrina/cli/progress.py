@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from vitrina.cli.app import err_console
 
@@ -31,5 +32,5 @@ def summary_table(title: str, rows: Sequence[tuple[str, str]]) -> Table:
     table.add_column("what")
     table.add_column("value", justify="right")
     for k, v in rows:
-        table.add_row(k, v)
+        table.add_row(Text(k), Text(v))  # plain text: names like [step] are not markup
     return table

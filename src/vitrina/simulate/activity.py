@@ -89,6 +89,11 @@ def session_clicks(rng: np.random.Generator, starts: np.ndarray, users: np.ndarr
                    st: LiveState) -> tuple[Table, np.ndarray]:
     """Events of sessions starting at ``starts``; returns the events and each event's session index."""
     n_s = len(starts)
+    if n_s == 0:
+        empty = {k: np.zeros(0, dtype=t) for k, t in
+                 (("user_id", np.int64), ("session_id", "S16"), ("product_idx", np.int64), ("event_type", np.int8),
+                  ("ts", np.int64), ("device", np.int8), ("event_id", "S32"))}
+        return empty, np.zeros(0, dtype=np.int64)
     n_views = np.minimum(rng.geometric(0.15, n_s), 50)
     sess = np.repeat(np.arange(n_s), n_views)
     m = len(sess)
@@ -109,7 +114,7 @@ def session_clicks(rng: np.random.Generator, starts: np.ndarray, users: np.ndarr
     bought = carted & (rng.random(m) < P_BUY)
     click_ts = view_ts + rng.exponential(8_000.0, m).astype(np.int64) + 200
     cart_ts = click_ts + rng.exponential(20_000.0, m).astype(np.int64) + 500
-    last = np.maximum.reduceat(np.where(carted, cart_ts, view_ts), first) if n_s else np.zeros(0, np.int64)
+    last = np.maximum.reduceat(np.where(carted, cart_ts, view_ts), first)
     checkout = last + rng.exponential(60_000.0, n_s).astype(np.int64) + 5_000
     parts = [
         (np.arange(m), view_ts, 0),

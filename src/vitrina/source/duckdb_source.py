@@ -43,7 +43,7 @@ class DuckDBSource:
 
     def read_table(self, name: str) -> pa.Table:
         _check(name)
-        return self.con.execute(f"select * from {name} order by 1").to_arrow_table()
+        return self.con.sql(f"select * from {name} order by 1").to_arrow_table()
 
     def close(self) -> None:
         self.con.close()

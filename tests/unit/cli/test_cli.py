@@ -1,0 +1,58 @@
+"""Smoke tests of the foundation commands through the real entry point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+
+from vitrina.cli import main
+
+
+def test_simulate_writes_events_and_source(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["--data-dir", str(tmp_path), "simulate", "--scale", "tiny", "--start", "2026-11-02T00:00:00Z",
+                 "--duration", "3h", "--seed", "1", "--faults"])
+    assert code == 0
+    clicks = sorted((tmp_path / "events" / "clicks").rglob("*.jsonl"))
+    assert [p.name for p in clicks][:1] == ["clicks.20261102T000000Z.jsonl"]
+    assert (tmp_path / "source.duckdb").stat().st_size > 0
+    manifest = (tmp_path / "faults" / "manifest.jsonl").read_bytes().splitlines()
+    assert manifest and {orjson.loads(m)["kind"] for m in manifest} >= {"violation"}
+    assert "events.clicks" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["simulate", "--duration", "forever"], "simulate.duration"),
+        (["simulate", "--scale", "galactic"], "simulate.scale"),
+        (["simulate", "--domain", "weather"], "--domain"),
+        (["simulate", "--start", "yesterday-ish"], "simulate.start"),
+        (["simulate", "--nope"], "No such option"),
+        (["run", "--profile", "cloud"], "profile"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                            args: list[str], needle: str) -> None:
+    data = tmp_path / "d"
+    assert main(["--data-dir", str(data), *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and needle in err
+    assert not data.exists()
+
+
+def test_run_prints_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["run", "--data-dir", str(tmp_path), "--scale", "tiny", "--duration", "2h", "--start", "2026-11-02"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "simulate" in out and "events.clicks" in out and "total elapsed" in out
+
+
+def test_bench_generate_last_line_is_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "generate", "--events", "2000", "--repeat", "1"]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    figures = orjson.loads(last)
+    assert figures["events"] == 2000 and figures["faker_events"] == 2000
+    assert figures["events_per_s"] > 0 and figures["faker_events_per_s"] > 0
+    assert figures["ratio"] == pytest.approx(figures["events_per_s"] / figures["faker_events_per_s"], rel=0.01)
