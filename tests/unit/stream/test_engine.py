@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from stream_reference import reference_windows
 
+from tests.unit.stream.stream_reference import reference_windows
 from vitrina.stream.engine import EmittedWindows, WindowEngine, WindowSpec
 
 MIN = 60_000
