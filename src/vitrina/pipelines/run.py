@@ -36,9 +36,30 @@ def _simulate(settings: Settings, progress: Callable[[int, int], None] | None) -
     return run_simulate(settings, domain="all", on_progress=progress)
 
 
+def _ingest(settings: Settings, progress: Callable[[int, int], None] | None) -> Any:
+    from vitrina.ingest.run import run_ingest
+
+    return run_ingest(settings)
+
+
+def _transform(settings: Settings, progress: Callable[[int, int], None] | None) -> Any:
+    from vitrina.warehouse.transform import run_transform
+
+    return run_transform(settings)
+
+
+def _publish(settings: Settings, progress: Callable[[int, int], None] | None) -> Any:
+    from vitrina.marts.publish import run_publish
+
+    return run_publish(settings)
+
+
 # The steps of the main job, in order. Each takes the settings and an optional progress callback.
 STEPS: list[tuple[str, Callable[[Settings, Callable[[int, int], None] | None], Any]]] = [
     ("simulate", _simulate),
+    ("ingest", _ingest),
+    ("transform", _transform),
+    ("publish", _publish),
 ]
 
 
