@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import json
 from pathlib import Path
@@ -12,18 +11,10 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from tests.unit.marts import warehouse_fixture as wf
 from vitrina.cli import main
 from vitrina.marts.store import open_marts
 from vitrina.serve import open_serving
-
-
-def _fixture_module():  # the hand-made warehouse shared with the marts tests
-    path = Path(__file__).parents[1] / "marts" / "warehouse_fixture.py"
-    spec = importlib.util.spec_from_file_location("warehouse_fixture_cli", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture
@@ -193,7 +184,6 @@ def test_bad_options_exit_2(
 def test_publish_command_then_query_serving(
     capsys: pytest.CaptureFixture[str], data_dir: Path
 ) -> None:
-    wf = _fixture_module()
     wf.build_warehouse(data_dir / "warehouse.duckdb")
     code, out, _ = _run(capsys, data_dir, "publish")
     assert code == 0
