@@ -29,3 +29,39 @@ def generate(
 
     err_console.print(f"generating {events:,} click events twice (vectorised, then Faker per record)...")
     emit(run_generate_bench(events=events, repeat=repeat))
+
+
+@bench_app.command("window")
+def window(
+    events: Annotated[int, typer.Option(min=1000, help="Events for the engine.")] = 20_000_000,
+    dict_events: Annotated[
+        int, typer.Option(min=1000, help="Events for the per-event dict version.")
+    ] = 1_000_000,
+    products: Annotated[int, typer.Option(min=1, help="Distinct products (Zipf).")] = 10_000,
+    rate: Annotated[int, typer.Option(min=1, help="Events per second of event time.")] = 100_000,
+    repeat: Annotated[int, typer.Option(min=1, help="Best of N for the engine.")] = 3,
+    kafka: Annotated[
+        str, typer.Option(help="kafka://host:port for the Kafka figures, 'auto' or 'none'.")
+    ] = "auto",
+    kafka_events: Annotated[
+        int, typer.Option(min=1000, help="Events through Kafka end to end.")
+    ] = 1_000_000,
+    quix_events: Annotated[int, typer.Option(min=1000, help="Events through Quix.")] = 200_000,
+) -> None:
+    """Window engine vs a per-event dict loop (same data, same run), Quix and Kafka end to end."""
+    from benchmarks.window import resolve_kafka, run_window_bench
+
+    url = resolve_kafka(kafka)
+    err_console.print(f"windowing {events:,} events; dict loop {dict_events:,}; kafka {url}")
+    emit(
+        run_window_bench(
+            events=events,
+            dict_events=dict_events,
+            products=products,
+            rate_per_s=rate,
+            repeat=repeat,
+            kafka=url,
+            kafka_events=kafka_events,
+            quix_events=quix_events,
+        )
+    )

@@ -1,0 +1,188 @@
+"""``vitrina bench window``: the window engine vs a per-event dict loop, Quix Streams, end to end.
+
+Figures (one JSON object): ``engine_events_per_s`` (the numpy engine on pre-parsed columns, one
+core, best of ``repeat``), ``dict_events_per_s`` and ``ratio_vs_dict`` (a straightforward
+per-event Python implementation of the same windows on the first ``dict_events`` of the same
+events, in the same run; its result is checked equal to the engine's), ``quix_events_per_s``
+(Quix Streams' hopping-window count over the same events on a Kafka topic) and
+``e2e_kafka_events_per_s`` (vitrina's Kafka job: consume, parse, window, produce, commit in
+transactions), both null when no Kafka is given or reachable, and ``peak_rss_mb``.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import resource
+import time
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from vitrina.stream.engine import EmittedWindows, WindowEngine, WindowSpec
+
+__all__ = ["bench_events", "dict_windows", "run_window_bench"]
+
+log = logging.getLogger(__name__)
+
+_START_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z
+I64 = npt.NDArray[np.int64]
+
+
+def bench_events(
+    n: int,
+    *,
+    products: int = 10_000,
+    rate_per_s: int = 100_000,
+    disorder_ms: int = 5_000,
+    seed: int = 7,
+) -> tuple[I64, I64]:
+    """Event times (arrival order, ``rate_per_s`` events per second of event time, up to
+    ``disorder_ms`` out of order) and Zipf-popular product ids in 1..products."""
+    rng = np.random.default_rng(seed)
+    ts = _START_MS + (np.arange(n, dtype=np.int64) * 1000) // rate_per_s
+    ts -= rng.integers(0, disorder_ms + 1, n)
+    keys = (rng.zipf(1.2, n) - 1) % products + 1
+    return ts, keys.astype(np.int64)
+
+
+def dict_windows(
+    ts: list[int], keys: list[int], size_ms: int, hop_ms: int, lateness_ms: int
+) -> tuple[dict[tuple[int, int], int], int]:
+    """The same windows, one event at a time with Python dicts: ({(start, key): count}, late)."""
+    k = size_ms // hop_ms
+    open_windows: dict[int, dict[int, int]] = {}
+    done: dict[tuple[int, int], int] = {}
+    max_seen: int | None = None
+    closed_upto: int | None = None  # every window m <= this has been emitted
+    late = 0
+    for t, key in zip(ts, keys, strict=True):
+        wm = -(2**62) if max_seen is None else max_seen - lateness_ms
+        pane = t // hop_ms
+        added = False
+        for m in range(pane - k + 1, pane + 1):
+            if m * hop_ms + size_ms > wm:
+                counts = open_windows.get(m)
+                if counts is None:
+                    counts = open_windows[m] = {}
+                counts[key] = counts.get(key, 0) + 1
+                added = True
+        if not added:
+            late += 1
+        if max_seen is None or t > max_seen:
+            max_seen = t
+            last_closed = (max_seen - lateness_ms) // hop_ms - k
+            if closed_upto is None or last_closed > closed_upto:
+                if closed_upto is None:
+                    closing = [m for m in open_windows if m <= last_closed]
+                else:
+                    closing = [
+                        m for m in range(closed_upto + 1, last_closed + 1) if m in open_windows
+                    ]
+                for m in closing:
+                    for key2, c in open_windows.pop(m).items():
+                        done[(m * hop_ms, key2)] = c
+                closed_upto = last_closed
+    for m, counts in open_windows.items():
+        for key2, c in counts.items():
+            done[(m * hop_ms, key2)] = c
+    return done, late
+
+
+def _engine_run(spec: WindowSpec, ts: I64, keys: I64, batch: int) -> tuple[float, EmittedWindows]:
+    engine = WindowEngine(spec)
+    parts: list[EmittedWindows] = []
+    start = time.perf_counter()
+    for lo in range(0, ts.shape[0], batch):
+        parts.append(engine.process(ts[lo : lo + batch], keys[lo : lo + batch]).emitted)
+    parts.append(engine.flush())
+    elapsed = time.perf_counter() - start
+    return elapsed, EmittedWindows.concat(parts, spec.size_ms)
+
+
+def _peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def run_window_bench(
+    *,
+    events: int = 20_000_000,
+    dict_events: int = 1_000_000,
+    products: int = 10_000,
+    rate_per_s: int = 100_000,
+    batch: int = 1 << 20,
+    repeat: int = 3,
+    kafka: str | None = None,
+    kafka_events: int = 1_000_000,
+    quix_events: int = 200_000,
+    spec: WindowSpec | None = None,
+) -> dict[str, Any]:
+    """Run the benchmark; see the module docstring for the figures."""
+    spec = spec or WindowSpec()
+    ts, keys = bench_events(events, products=products, rate_per_s=rate_per_s)
+    best = float("inf")
+    result = EmittedWindows.empty(spec.size_ms)
+    for _ in range(repeat):
+        gc.collect()
+        elapsed, result = _engine_run(spec, ts, keys, batch)
+        best = min(best, elapsed)
+    engine_eps = events / best
+
+    n_dict = min(dict_events, events)
+    ts_list, key_list = ts[:n_dict].tolist(), keys[:n_dict].tolist()
+    start = time.perf_counter()
+    want, _ = dict_windows(ts_list, key_list, spec.size_ms, spec.hop_ms, spec.lateness_ms)
+    dict_eps = n_dict / (time.perf_counter() - start)
+    _, sub = _engine_run(spec, ts[:n_dict], keys[:n_dict], batch)
+    if sub.as_dict() != want:
+        raise AssertionError("engine and dict implementation disagree")
+
+    figures: dict[str, Any] = {
+        "events": events,
+        "products": products,
+        "windows": len(result),
+        "size_ms": spec.size_ms,
+        "hop_ms": spec.hop_ms,
+        "lateness_ms": spec.lateness_ms,
+        "engine_events_per_s": round(engine_eps),
+        "dict_events": n_dict,
+        "dict_events_per_s": round(dict_eps),
+        "ratio_vs_dict": round(engine_eps / dict_eps, 1),
+        "quix_events_per_s": None,
+        "e2e_kafka_events_per_s": None,
+        "kafka": kafka,
+    }
+    if kafka:
+        from benchmarks.window_kafka import kafka_figures
+
+        figures.update(
+            kafka_figures(
+                kafka,
+                spec,
+                kafka_events=kafka_events,
+                quix_events=quix_events,
+                products=products,
+                rate_per_s=rate_per_s,
+            )
+        )
+    figures["peak_rss_mb"] = _peak_rss_mb()
+    return figures
+
+
+def resolve_kafka(option: str, default_url: str = "kafka://127.0.0.1:9092") -> str | None:
+    """'none' -> None; 'auto' -> the default broker when it answers within 3 s; else the URL."""
+    if option == "none":
+        return None
+    url = default_url if option == "auto" else option
+    if option != "auto":
+        return url
+    try:
+        from confluent_kafka.admin import AdminClient
+
+        bootstrap = url.split("://", 1)[-1].rstrip("/")
+        AdminClient({"bootstrap.servers": bootstrap}).list_topics(timeout=3)
+    except Exception as exc:
+        log.info("no Kafka at %s (%s): Kafka figures are null", url, exc)
+        return None
+    return url
