@@ -5,7 +5,10 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+import duckdb
 import pyarrow as pa
 import pytest
 import redis
@@ -153,3 +156,53 @@ def test_concurrent_readers_never_see_a_mixed_set(serving_url: str) -> None:
                 t.join()
     assert problems == []
     assert counts["point"] > 0 and counts["snapshot"] > 0
+
+
+@pytest.mark.services("redis", "postgres")
+def test_publish_from_postgres_warehouse_to_redis(serving_url: str, tmp_path: Path) -> None:
+    """The stack path: PostgreSQL warehouse -> chdb marts -> Redis serving, same answers."""
+    import psycopg
+
+    from tests.unit.marts.warehouse_fixture import EXPECTED_RECS, build_warehouse
+    from vitrina.config import load_settings
+    from vitrina.marts.publish import run_publish
+    from vitrina.warehouse import open_warehouse
+
+    stack_pg = urlsplit(load_settings(profile="stack", environ={}).backend("warehouse"))
+    scratch = f"vitrina_serving_{uuid.uuid4().hex[:8]}"
+    pg_url = urlunsplit(stack_pg._replace(path=f"/{scratch}"))
+    with psycopg.connect(urlunsplit(stack_pg), autocommit=True) as admin:
+        admin.execute(f"create database {scratch}")
+    try:
+        local = duckdb.connect(build_warehouse(tmp_path / "wh.duckdb").removeprefix("duckdb://"))
+        with open_warehouse(pg_url) as pg:
+            relations = "select table_schema, table_name from information_schema.tables"
+            for schema, name in local.sql(relations).fetchall():
+                table = local.sql(f"select * from {schema}.{name}").to_arrow_table()
+                pg.ensure_table(schema, name, table.schema)
+                pg.load_arrow(schema, name, table)
+        local.close()
+        settings = load_settings(
+            data_dir=tmp_path,
+            environ={},
+            cwd=tmp_path,
+            overrides={
+                "backends": {
+                    "warehouse": pg_url,
+                    "marts": f"chdb://{tmp_path}/marts",
+                    "serving": serving_url,
+                }
+            },
+        )
+        first = run_publish(settings)
+        assert first.serving.status == "published"
+        assert [m.rows for m in first.marts] == [2, 2, 4, 3, 5, 3, 2]
+        assert run_publish(settings).serving.status == "unchanged"
+        with open_serving(serving_url) as store:
+            assert [t.product_id for t in store.top_products(10)] == [20, 10, 11, 21]
+            for user_id, expected in EXPECTED_RECS.items():
+                got = [(r.rank, r.product_id, r.score) for r in store.recommendations(user_id)]
+                assert got == expected
+    finally:
+        with psycopg.connect(urlunsplit(stack_pg), autocommit=True) as admin:
+            admin.execute(f"drop database if exists {scratch} with (force)")
