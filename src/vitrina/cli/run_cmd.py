@@ -5,11 +5,35 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.table import Table
+from rich.text import Text
 
 from vitrina.cli.app import app, err_console, out_console, settings_from
-from vitrina.cli.progress import summary_table
-from vitrina.pipelines.run import run_all
+from vitrina.cli.query_cmd import _rich_table, run_query
+from vitrina.config import Settings
+from vitrina.errors import VitrinaError
+from vitrina.pipelines.run import RunReport, run_all
 from vitrina.pipelines.simulate import params_from_settings
+
+# The marts a person looks at first after a run.
+_HEADLINES = (
+    ("top products", "select t.rank, t.product_id, t.clicks_5m, t.units_ordered, t.score "
+                     "from top_products t order by t.rank"),
+    ("average check by status and loyalty", "select status, loyalty_status, average_check, order_count "
+                                            "from mart_average_check order by status, loyalty_status"),
+)
+
+
+def _steps_table(settings: Settings, report: RunReport) -> Table:
+    table = Table(title=f"vitrina run — profile {settings.profile}, data in {settings.data_dir}")
+    table.add_column("step")
+    table.add_column("time", justify="right")
+    table.add_column("figures")
+    for name, result, seconds in report.steps:
+        figures = "\n".join(f"{k}: {v}" for k, v in result.rows())
+        table.add_row(Text(name), f"{seconds:.2f} s", Text(figures))
+    table.add_row(Text("total"), f"{report.elapsed_s:.2f} s", "")
+    return table
 
 
 @app.command()
@@ -33,7 +57,16 @@ def run(
     params_from_settings(settings)  # validate before anything is written
 
     def on_step(name: str) -> None:
-        err_console.print(f"[bold]▶ {name}[/bold]")
+        err_console.print(f"▶ {name}", markup=False)
 
     report = run_all(settings, on_step=on_step)
-    out_console.print(summary_table(f"vitrina run ({settings.profile}, data in {settings.data_dir})", report.rows()))
+    out_console.print(_steps_table(settings, report))
+    for title, sql in _HEADLINES:
+        try:
+            rows = run_query(settings, "marts", sql)
+        except VitrinaError as exc:  # a summary must not turn a good run into a failure
+            err_console.print(f"(no {title}: {exc})", markup=False)
+            continue
+        table = _rich_table(rows)
+        table.title = title
+        out_console.print(table)

@@ -24,10 +24,11 @@ class RunReport:
     elapsed_s: float = 0.0
 
     def rows(self) -> list[tuple[str, str]]:
+        """Every figure of every step, ``step.what`` -> value."""
         out: list[tuple[str, str]] = []
         for name, report, seconds in self.steps:
-            out.append((f"[{name}]", f"{seconds:.2f} s"))
-            out += [(f"  {k}", v) for k, v in report.rows()]
+            out.append((name, f"{seconds:.2f} s"))
+            out += [(f"{name}.{k}", v) for k, v in report.rows()]
         out.append(("total elapsed", f"{self.elapsed_s:.2f} s"))
         return out
 

@@ -262,7 +262,7 @@ def build_history(preset: Preset, seed: int, start_ms: int, end_ms: int) -> Worl
     users = _users(preset, seed, t0, start_ms - HOUR_MS)
     cats, leaves = _categories(preset)
     products = _products(preset, seed, cats, leaves, t0)
-    cdf = _zipf_cdf(preset.products, 1.1, stream(seed, "history", "popularity"))
+    cdf = _zipf_cdf(preset.products, 0.95, stream(seed, "history", "popularity"))
     orders, lines = _orders(preset, seed, users, products, cdf, t0, start_ms, end_ms)
     reviews = reviews_for(stream(seed, "history", "reviews"), orders, lines, preset.reviews, 0.0,
                           start_ms, first_id=1)
