@@ -122,9 +122,10 @@ def run_ingest(
     wh = open_warehouse(settings.backend("warehouse"))
     try:
         ensure_tables(wh)
-        apply_world_rules(prepared, lambda entity: read_clean(wh, entity), at)
+        # Dedupe first: the world rules would otherwise quarantine a repeated key.
         for p in prepared.values():
             finish(p)
+        apply_world_rules(prepared, lambda entity: read_clean(wh, entity), at)
         loaded: dict[str, int] = {}
         with wh.transaction():
             for entity in (*EVENT_ENTITIES, *SHOP_ENTITIES):

@@ -48,8 +48,8 @@ class DuckDBWarehouse(Warehouse):
 
     def query_arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         try:
-            rel = self.con.execute(sql, list(params) if params is not None else None)
-            return rel.to_arrow_table()
+            rel = self.con.sql(sql, params=list(params) if params is not None else None)
+            return rel.to_arrow_table() if rel is not None else pa.table({})
         except duckdb.Error as exc:
             raise BackendError(f"warehouse query failed: {exc}") from exc
 

@@ -1,7 +1,7 @@
 -- the newest moment the clean layer knows: snapshots are taken as of this time
-select max(at) as data_end
+select max(moment_at) as data_end
 from (
-  select max(ts) as at from clean.clicks
+  select max(ts) as moment_at from clean.clicks
   union all select max(ts) from clean.registrations
   union all select max(order_date) from clean.orders
   union all select max(registration_date) from clean.users

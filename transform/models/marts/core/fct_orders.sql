@@ -30,8 +30,8 @@ final as (
         o.total_amount,
         o.delivered_at,
         l.loyalty_status as loyalty_status_at_order,
-        coalesce(t.line_count, 0) as line_count,
-        coalesce(t.units, 0) as units
+        cast(coalesce(t.line_count, 0) as bigint) as line_count,
+        cast(coalesce(t.units, 0) as bigint) as units
     from orders as o
     left join line_totals as t on t.order_id = o.order_id
     left join loyalty as l
