@@ -119,3 +119,16 @@ def test_second_path_while_open_is_a_backend_error(marts_url: str, tmp_path_fact
         with pytest.raises(BackendError, match="cannot open marts store"):
             open_marts(f"chdb://{other}")
         assert ms.tables() == []
+
+
+def test_unreachable_clickhouse_server_is_one_masked_line() -> None:
+    with pytest.raises(BackendError) as info:
+        open_marts("clickhouse://reader:s3cret@127.0.0.1:1/marts")
+    text = str(info.value)
+    assert "s3cret" not in text and "***" in text
+    assert "\n" not in text
+
+
+def test_chdb_url_without_a_path_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="needs a path"):
+        open_marts("chdb://")
