@@ -46,7 +46,12 @@ def test_run_prints_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     code = main(["run", "--data-dir", str(tmp_path), "--scale", "tiny", "--duration", "2h", "--start", "2026-11-02"])
     assert code == 0
     out = capsys.readouterr().out
-    assert "simulate" in out and "events.clicks" in out and "total elapsed" in out
+    for step in ("simulate", "ingest", "transform", "publish"):
+        assert f"│ {step}" in out
+    assert "events.clicks:" in out and "top products" in out
+    assert main(["query", "--data-dir", str(tmp_path), "--store", "marts", "--format", "json",
+                 "select count(*) as n from top_products"]) == 0
+    assert orjson.loads(capsys.readouterr().out) == [{"n": 10}]
 
 
 def test_bench_generate_last_line_is_json(capsys: pytest.CaptureFixture[str]) -> None:
