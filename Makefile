@@ -40,7 +40,8 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
-services-up:
+## Real services (infra/services.sh): the readiness probes use the venv's clients.
+services-up: $(VENV)/.installed-dev
 	bash infra/services.sh up
 
 services-down:

@@ -1,4 +1,125 @@
 #!/usr/bin/env bash
-# Placeholder dispatcher until the service scripts land: no services are needed yet.
+# Real services for tests and the stack profile, native (no Docker), on 127.0.0.1:
+#   bash infra/services.sh up [NAME...]      install what is missing, start, wait until it answers
+#   bash infra/services.sh down [NAME...]    stop by PID (data is kept in infra/.run/NAME/)
+#   bash infra/services.sh status [NAME...]  one line per service; exit 0 only when all are up
+#   bash infra/services.sh url NAME          the service's URL (used by the pytest fixtures)
+# NAME is one of: postgres mariadb redis kafka neo4j minio (default: all). See README "Services".
 set -euo pipefail
-echo "services: none configured yet ($1)"
+
+INFRA_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib/common.sh
+source "$INFRA_DIR/lib/common.sh"
+for _svc in "${ALL_SERVICES[@]}"; do
+  # shellcheck source=/dev/null
+  source "$INFRA_DIR/services/$_svc.sh"
+done
+
+check_names() {
+  local name known
+  for name in "$@"; do
+    known=0
+    for _svc in "${ALL_SERVICES[@]}"; do [[ $name == "$_svc" ]] && known=1; done
+    ((known)) || die "unknown service '$name' (known: ${ALL_SERVICES[*]})"
+  done
+}
+
+up_one() {
+  local name=$1 t0=$SECONDS pid
+  if pid=$(live_pid "$name"); then
+    if "svc_${name}_ready" >/dev/null 2>&1; then
+      log "$name: already up (pid $pid) at $("svc_${name}_url")"
+      return 0
+    fi
+    log "$name: process $pid is alive but not answering yet; waiting"
+    if wait_ready "$name"; then
+      "svc_${name}_setup"
+      log "$name: up (pid $pid) at $("svc_${name}_url")"
+      return 0
+    fi
+    live_pid "$name" >/dev/null && return 1
+    log "$name: process $pid died; starting it again"
+  fi
+  rm -f "$(pid_file "$name")"
+  "svc_${name}_install"
+  local port_var=${name^^}_PORT
+  if port_busy "${!port_var}"; then
+    log "$name: port ${!port_var} is taken by another process (not started by infra/services.sh); set VITRINA_${name^^}_PORT to use another port"
+    return 1
+  fi
+  log "$name: starting (data in $(svc_dir "$name"))"
+  "svc_${name}_start"
+  wait_ready "$name" || return 1
+  "svc_${name}_setup"
+  log "$name: up (pid $(live_pid "$name")) at $("svc_${name}_url") in $((SECONDS - t0))s"
+}
+
+down_one() {
+  local name=$1 pid sig_var signal waited=0
+  if ! pid=$(live_pid "$name"); then
+    rm -f "$(pid_file "$name")"
+    log "$name: not running"
+    return 0
+  fi
+  sig_var=${name^^}_STOP_SIGNAL
+  signal=${!sig_var:-TERM}
+  kill -s "$signal" "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((waited >= 600)); then # 60 s
+      log "$name: pid $pid ignored SIG$signal for 60s; killing it"
+      kill -s KILL "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  rm -f "$(pid_file "$name")"
+  log "$name: stopped (pid $pid)"
+}
+
+status_one() {
+  local name=$1 state=down pid note=""
+  if pid=$(live_pid "$name") && "svc_${name}_ready" >/dev/null 2>&1; then state=up; fi
+  declare -F "svc_${name}_note" >/dev/null && note=" $("svc_${name}_note")"
+  printf '%-9s %-5s %-28s %s%s\n' "$name" "$state" "$("svc_${name}_version" 2>/dev/null || printf '?')" \
+    "$("svc_${name}_url")" "$note"
+  [[ $state == up ]]
+}
+
+main() {
+  local cmd=${1:-}
+  shift || true
+  local names=("$@")
+  ((${#names[@]})) || names=("${ALL_SERVICES[@]}")
+  check_names "${names[@]}"
+  local name failed=()
+  case $cmd in
+    up)
+      mkdir -p "$RUN_DIR" "$CACHE_DIR"
+      for name in "${names[@]}"; do
+        case $name in kafka | neo4j | minio) require_probe_python ;; esac
+      done
+      for name in "${names[@]}"; do up_one "$name" || failed+=("$name"); done
+      ((${#failed[@]} == 0)) || die "could not start: ${failed[*]} (logs in $RUN_DIR/NAME/NAME.log)"
+      ;;
+    down)
+      # Reverse order: dependants first (none today, but keeps the habit).
+      local i
+      for ((i = ${#names[@]} - 1; i >= 0; i--)); do down_one "${names[i]}"; done
+      ;;
+    status)
+      for name in "${names[@]}"; do status_one "$name" || failed+=("$name"); done
+      ((${#failed[@]} == 0)) || exit 1
+      ;;
+    url)
+      ((${#names[@]} == 1)) || die "url takes exactly one service name"
+      "svc_${names[0]}_url"
+      printf '\n'
+      ;;
+    *)
+      die "usage: infra/services.sh up|down|status|url [NAME...] (names: ${ALL_SERVICES[*]})"
+      ;;
+  esac
+}
+
+main "$@"

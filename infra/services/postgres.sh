@@ -1,0 +1,53 @@
+# PostgreSQL 15 from the machine's binaries; data in $RUN_DIR/postgres/data, run as OS user postgres
+# when we are root. Role vitrina/vitrina, databases vitrina and vitrina_source.
+PG_BIN=${VITRINA_PG_BIN:-/usr/lib/postgresql/15/bin}
+POSTGRES_STOP_SIGNAL=INT # "fast" shutdown: TERM would wait for every client to disconnect
+
+_pg_sock() { printf '%s/sock' "$(svc_dir postgres)"; }
+_pg_su() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$(_pg_sock)" -p "$POSTGRES_PORT" -U postgres "$@"; }
+
+svc_postgres_install() {
+  [[ -x $PG_BIN/postgres ]] || apt_ensure postgresql-15
+  [[ -x $PG_BIN/postgres ]] || die "postgres: no binaries in $PG_BIN (set VITRINA_PG_BIN)"
+  if [[ $(id -u) -eq 0 ]] && ! id postgres >/dev/null 2>&1; then
+    useradd --system --user-group --home-dir /var/lib/postgresql --shell /bin/sh postgres
+  fi
+}
+
+svc_postgres_start() {
+  local dir data
+  dir=$(svc_dir postgres)
+  data=$dir/data
+  mkdir -p "$dir" "$(_pg_sock)"
+  run_as postgres
+  [[ $(id -u) -eq 0 ]] && chown postgres: "$dir" "$(_pg_sock)"
+  if [[ ! -s $data/PG_VERSION ]]; then
+    rm -rf "$data"
+    log "postgres: initdb $data"
+    (cd "$dir" && "${RUN_AS[@]}" "$PG_BIN/initdb" -D "$data" -U postgres -E UTF8 --no-locale \
+      --auth-local=trust --auth-host=scram-sha-256 >>"$(log_file postgres)" 2>&1) ||
+      die "postgres: initdb failed, see $(log_file postgres)"
+  fi
+  rm -f "$data/postmaster.pid" # stale after a crash; we only get here when our PID is dead
+  spawn postgres "${RUN_AS[@]}" "$PG_BIN/postgres" -D "$data" -p "$POSTGRES_PORT" \
+    -c listen_addresses="$HOST" -c unix_socket_directories="$(_pg_sock)" -c max_connections=200
+}
+
+svc_postgres_ready() { [[ $(_pg_su -d postgres -Atc 'select 1' 2>/dev/null) == 1 ]]; }
+
+svc_postgres_setup() {
+  _pg_su -d postgres >/dev/null <<'SQL'
+do $$ begin
+  if not exists (select from pg_roles where rolname = 'vitrina') then
+    create role vitrina login createdb password 'vitrina';
+  end if;
+end $$;
+select 'create database vitrina owner vitrina'
+where not exists (select from pg_database where datname = 'vitrina') \gexec
+select 'create database vitrina_source owner vitrina'
+where not exists (select from pg_database where datname = 'vitrina_source') \gexec
+SQL
+}
+
+svc_postgres_version() { "$PG_BIN/postgres" --version | awk '{print $3}'; }
+svc_postgres_url() { printf 'postgresql://vitrina:vitrina@%s:%s/vitrina' "$HOST" "$POSTGRES_PORT"; }
