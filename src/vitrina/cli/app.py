@@ -38,6 +38,7 @@ _GLOBAL_VALUE_OPTIONS = ("--data-dir", "--config", "--profile")
 # Each module registers its commands on `app` when imported.
 _COMMAND_MODULES = (
     "vitrina.cli.config_cmd",
+    "vitrina.cli.contracts_cmd",
     "vitrina.cli.simulate_cmd",
     "vitrina.cli.run_cmd",
     "vitrina.cli.bench_cmd",

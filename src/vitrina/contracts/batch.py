@@ -68,72 +68,68 @@ def check_table(entity: str, df: pl.DataFrame) -> Validation:
     model = contract_for(entity)
     specs = field_specs(model)
     schema = df.schema
-    exprs = {s.name: field_exprs(s, schema) for s in specs}
+    names = [s.name for s in specs]
+    v = {n: pl.col(f"__v_{n}") for n in names}
+    fx = {s.name: field_exprs(s, schema, v[s.name]) for s in specs}
+    rule_values = {n: fx[n].rule_value(v[n]) for n in names}
 
-    typed_cols: list[pl.Expr] = []
-    rule_values: dict[str, pl.Expr] = {}
-    for name, fx in exprs.items():
-        typed_cols.append(fx.typed.alias(f"__v_{name}"))
-        rule_values[name] = pl.col(f"__x_{name}")
-    # Materialise typed and rule values first: row rules read them, and each is computed once.
-    staged = df.lazy().select(
+    # Stage 1 parses each field once; stage 2 names the first failing rule of each field.
+    lf = df.lazy().with_columns(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias(_ROW),
+        *[fx[n].value.alias(f"__v_{n}") for n in names],
+    )
+    lf = lf.with_columns(
         [
-            pl.int_range(pl.len(), dtype=pl.UInt32).alias(_ROW),
-            *typed_cols,
-            *[fx.rule_value.alias(f"__x_{n}") for n, fx in exprs.items()],
-            *[
-                pl.coalesce(_firsts([(fails, pl.lit(rule)) for rule, fails, _ in fx.checks])).alias(
-                    f"__r_{n}"
-                )
-                for n, fx in exprs.items()
-            ],
-            *[
-                pl.coalesce(_firsts([(fails, msg) for _, fails, msg in fx.checks])).alias(
-                    f"__m_{n}"
-                )
-                for n, fx in exprs.items()
-            ],
+            pl.coalesce(_firsts([(fails, pl.lit(rule)) for rule, fails, _ in fx[n].checks])).alias(
+                f"__r_{n}"
+            )
+            for n in names
         ]
     )
+    row_messages: dict[str, list[tuple[str, pl.Expr]]] = {}
     for rr in model.row_rules:
         inputs_ok = pl.all_horizontal([pl.col(f"__r_{f}").is_null() for f in rr.inputs])
         fails, message = rr.batch(rule_values)
-        hit = inputs_ok & fails.fill_null(False)
-        staged = staged.with_columns(
-            pl.when(hit)
+        r = f"__r_{rr.field}"
+        lf = lf.with_columns(
+            pl.when(inputs_ok & fails.fill_null(False))
             .then(pl.lit(rr.rule))
-            .otherwise(pl.col(f"__r_{rr.field}"))
-            .alias(f"__r_{rr.field}"),
-            pl.when(hit)
-            .then(message)
-            .otherwise(pl.col(f"__m_{rr.field}"))
-            .alias(f"__m_{rr.field}"),
+            .otherwise(pl.col(r))
+            .alias(r)
         )
-    checked = staged.collect()
+        row_messages.setdefault(rr.field, []).append((rr.rule, message))
+    checked = lf.collect()
 
-    names = list(exprs)
-    bad = (
-        pl.any_horizontal([pl.col(f"__r_{n}").is_not_null() for n in names])
-        if names
-        else pl.lit(False)
-    )
-    bad_mask = checked.select(bad.alias("bad")).to_series()
+    bad_mask = checked.select(
+        pl.any_horizontal([pl.col(f"__r_{n}").is_not_null() for n in names]).alias("bad")
+    ).to_series()
     n_bad = int(bad_mask.sum())
-
-    line = [df.get_column(_LINE)] if _LINE in schema else []
     good = checked.filter(~bad_mask) if n_bad else checked
-    valid = good.select([pl.col(_ROW), *[pl.col(f"__v_{n}").alias(n) for n in names]])
-    if line:
-        valid = valid.with_columns((line[0].filter(~bad_mask) if n_bad else line[0]).alias(_LINE))
-
+    outputs = [fx[n].output(v[n]).alias(n) for n in names]
+    valid = good.select(pl.col(_ROW), *outputs, *([pl.col(_LINE)] if _LINE in schema else []))
+    originals = [c for c in df.columns if c != TYPE_ERRORS_COLUMN]
     if not n_bad:
-        original = df.drop(TYPE_ERRORS_COLUMN, strict=False)
-        invalid = original.clear().with_columns(
-            pl.lit(None, pl.UInt32).alias(_ROW), pl.lit(None, pl.List(pl.String)).alias("reasons")
+        invalid = (
+            df.select(originals)
+            .clear()
+            .with_columns(
+                pl.lit(None, pl.UInt32).alias(_ROW),
+                pl.lit(None, pl.List(pl.String)).alias("reasons"),
+            )
         )
-        return Validation(entity, valid, _empty_errors(), invalid)
+        return Validation(
+            entity, valid, _empty_errors(), invalid.select(_ROW, *originals, "reasons")
+        )
 
+    # Messages are built for the failing rows only: formatting text for every row is costly.
     flagged = checked.filter(bad_mask)
+    messages = []
+    for n in names:
+        text = pl.coalesce(_firsts([(fails, msg) for _, fails, msg in fx[n].checks]))
+        for rule, msg in row_messages.get(n, []):
+            text = pl.when(pl.col(f"__r_{n}") == rule).then(msg).otherwise(text)
+        messages.append(pl.when(pl.col(f"__r_{n}").is_not_null()).then(text).alias(f"__m_{n}"))
+    flagged = flagged.with_columns(messages)
     parts = [
         flagged.filter(pl.col(f"__r_{n}").is_not_null()).select(
             pl.col(_ROW),
@@ -151,20 +147,8 @@ def check_table(entity: str, df: pl.DataFrame) -> Validation:
         .drop("__o")
     )
     reasons = pl.concat_list(
-        [
-            pl.when(pl.col(f"__r_{n}").is_not_null()).then(
-                pl.format(f"{entity}.{n}: {{}}", pl.col(f"__m_{n}"))
-            )
-            for n in names
-        ]
+        [pl.format(f"{entity}.{n}: {{}}", pl.col(f"__m_{n}")) for n in names]
     ).list.drop_nulls()
-    invalid = pl.concat(
-        [
-            flagged.select(pl.col(_ROW)),
-            df.filter(bad_mask).drop(TYPE_ERRORS_COLUMN, strict=False),
-            flagged.select(reasons.alias("reasons")),
-        ],
-        how="horizontal",
-    )
+    invalid = flagged.select(pl.col(_ROW), *originals, reasons.alias("reasons"))
     log.debug("%s: %d rows, %d invalid, %d field errors", entity, df.height, n_bad, errors.height)
     return Validation(entity, valid, errors, invalid)

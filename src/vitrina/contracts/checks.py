@@ -1,7 +1,8 @@
-"""Polars expressions for one field spec: the typed value and its ordered checks."""
+"""Polars expressions for one field spec: the parsed value, its ordered checks, its output type."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -9,26 +10,49 @@ import polars as pl
 from vitrina.contracts.spec import FieldSpec
 from vitrina.contracts.types import DATE_PATTERN, TIMESTAMP_PATTERN
 
-__all__ = ["TYPE_ERRORS_COLUMN", "FieldExprs", "field_exprs", "show_value"]
+__all__ = ["TYPE_ERRORS_COLUMN", "Check", "FieldExprs", "field_exprs", "show_value"]
 
 # Column a parser may add: per row, the fields whose JSON value had the wrong JSON type even
 # though the frame's column cannot show it (e.g. 5 in a string column that also holds "x").
 TYPE_ERRORS_COLUMN = "_type_errors"
 
 UTC_MS = pl.Datetime("ms", "UTC")
-_TS_FORMAT = "%Y-%m-%dT%H:%M:%S%.fZ"
+_SECONDS = "%Y-%m-%dT%H:%M:%S"
 _INT_TEXT = r"^-?\d{1,18}$"
 _NUMBER_TEXT = r"^-?\d{1,15}(\.\d+)?$"
 _MONEY_TEXT = r"^-?\d{1,15}(\.\d{1,2})?$"
 
+# (rule, fails, message): `fails` is evaluated on every row, `message` only on failing rows.
+Check = tuple[str, pl.Expr, pl.Expr]
+
 
 @dataclass(frozen=True)
 class FieldExprs:
-    """The typed value of a field (null when it fails) and its checks, first failing one wins."""
+    """How to check one field.
 
-    typed: pl.Expr
-    rule_value: pl.Expr
-    checks: tuple[tuple[str, pl.Expr, pl.Expr], ...]
+    ``value``: the parsed value from the raw column (null when it cannot be parsed): Int64,
+    String, Float64 (money) or Datetime(ms, UTC); it is materialised once as column ``v``.
+    ``checks``: in order, first failing one wins; they read ``v`` and the raw column.
+    ``output``/``rule_value``: from ``v``, the contract's type (money Decimal(12, 2)) and the
+    value record rules see (money as Int64 cents).
+    """
+
+    value: pl.Expr
+    checks: tuple[Check, ...]
+    output: Callable[[pl.Expr], pl.Expr]
+    rule_value: Callable[[pl.Expr], pl.Expr]
+
+
+def _same(v: pl.Expr) -> pl.Expr:
+    return v
+
+
+def _cents(v: pl.Expr) -> pl.Expr:
+    return (v * 100).round(0).cast(pl.Int64, strict=False)
+
+
+def _decimal(v: pl.Expr) -> pl.Expr:
+    return (_cents(v).cast(pl.Float64) / 100).cast(pl.Decimal(12, 2), strict=False)
 
 
 def show_value(col: pl.Expr, dtype: pl.DataType) -> pl.Expr:
@@ -40,56 +64,48 @@ def show_value(col: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return pl.lit(f"a {dtype}")
 
 
-def _bound_checks(
-    spec: FieldSpec, value: pl.Expr, shown: pl.Expr, scale: int = 1
-) -> list[tuple[str, pl.Expr, pl.Expr]]:
-    out: list[tuple[str, pl.Expr, pl.Expr]] = []
+def _bound_checks(spec: FieldSpec, v: pl.Expr, shown: pl.Expr) -> list[Check]:
+    out: list[Check] = []
     for op, bound in (("ge", spec.ge), ("gt", spec.gt), ("le", spec.le), ("lt", spec.lt)):
         if bound is None:
             continue
-        b = float(bound) if scale == 1 and spec.kind == "money" else int(bound * scale)
-        fails = {"ge": value < b, "gt": value <= b, "le": value > b, "lt": value >= b}[op]
+        b: float | int = float(bound) if spec.kind == "money" else int(bound)
+        fails = {"ge": v < b, "gt": v <= b, "le": v > b, "lt": v >= b}[op]
         sym = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}[op]
         out.append(("range", fails, pl.format(f"must be {sym} {bound}, got {{}}", shown)))
     return out
 
 
 def _int(
-    spec: FieldSpec, col: pl.Expr, dtype: pl.DataType
-) -> tuple[pl.Expr, pl.Expr, list[tuple[str, pl.Expr, pl.Expr]]]:
+    spec: FieldSpec, col: pl.Expr, dtype: pl.DataType, v: pl.Expr
+) -> tuple[pl.Expr, list[Check]]:
+    value: pl.Expr
     if dtype.is_integer():
-        typed = col.cast(pl.Int64, strict=False)
+        value = col.cast(pl.Int64, strict=False)
     elif dtype.is_float():
         whole = col.is_finite() & (col == col.round(0)) & (col.abs() < 9.2e18)
-        typed = pl.when(whole).then(col.cast(pl.Int64, strict=False))
+        value = pl.when(whole).then(col.cast(pl.Int64, strict=False))
     elif dtype == pl.String:
-        typed = pl.when(col.str.contains(_INT_TEXT)).then(col.cast(pl.Int64, strict=False))
+        value = pl.when(col.str.contains(_INT_TEXT)).then(col.cast(pl.Int64, strict=False))
     else:
-        typed = pl.lit(None, pl.Int64)
+        value = pl.lit(None, pl.Int64)
     shown = show_value(col, dtype)
-    checks = [
-        (
-            "type",
-            col.is_not_null() & typed.is_null(),
-            pl.format("expected an integer, got {}", shown),
-        )
+    checks: list[Check] = [
+        ("type", col.is_not_null() & v.is_null(), pl.format("expected an integer, got {}", shown))
     ]
-    return typed, typed, checks + _bound_checks(spec, typed, shown)
+    return value, checks + _bound_checks(spec, v, shown)
 
 
 def _str(
-    spec: FieldSpec, col: pl.Expr, dtype: pl.DataType
-) -> tuple[pl.Expr, pl.Expr, list[tuple[str, pl.Expr, pl.Expr]]]:
+    spec: FieldSpec, col: pl.Expr, dtype: pl.DataType, v: pl.Expr
+) -> tuple[pl.Expr, list[Check]]:
     shown = show_value(col, dtype)
     if dtype != pl.String:
-        typed = pl.lit(None, pl.String)
-        return (
-            typed,
-            typed,
-            [("type", col.is_not_null(), pl.format("expected a string, got {}", shown))],
-        )
-    checks: list[tuple[str, pl.Expr, pl.Expr]] = []
-    n = col.str.len_chars()
+        return pl.lit(None, pl.String), [
+            ("type", col.is_not_null(), pl.format("expected a string, got {}", shown))
+        ]
+    checks: list[Check] = []
+    n = v.str.len_chars()
     if spec.min_length is not None:
         checks.append(
             ("length", n < spec.min_length, pl.format(f"length {{}} < {spec.min_length}", n))
@@ -102,54 +118,53 @@ def _str(
         checks.append(
             (
                 "format",
-                ~col.str.contains(spec.pattern),
+                ~v.str.contains(spec.pattern),
                 pl.format(f"not {spec.pattern_name}: {{}}", shown),
             )
         )
-    return col, col, checks
+    return col, checks
 
 
 def _enum(
-    spec: FieldSpec, col: pl.Expr, dtype: pl.DataType
-) -> tuple[pl.Expr, pl.Expr, list[tuple[str, pl.Expr, pl.Expr]]]:
+    spec: FieldSpec, col: pl.Expr, dtype: pl.DataType, v: pl.Expr
+) -> tuple[pl.Expr, list[Check]]:
     shown = show_value(col, dtype)
     allowed = "|".join(spec.values)
-    fails = ~col.is_in(list(spec.values)) if dtype == pl.String else col.is_not_null()
-    typed = col if dtype == pl.String else pl.lit(None, pl.String)
-    return typed, typed, [("enum", fails, pl.format(f"{{}} not in {allowed}", shown))]
+    if dtype == pl.String:
+        value, fails = col, ~v.is_in(list(spec.values))
+    else:
+        value, fails = pl.lit(None, pl.String), col.is_not_null()
+    return value, [("enum", fails, pl.format(f"{{}} not in {allowed}", shown))]
 
 
 def _money(
-    spec: FieldSpec, col: pl.Expr, dtype: pl.DataType
-) -> tuple[pl.Expr, pl.Expr, list[tuple[str, pl.Expr, pl.Expr]]]:
+    spec: FieldSpec, col: pl.Expr, dtype: pl.DataType, v: pl.Expr
+) -> tuple[pl.Expr, list[Check]]:
     shown = show_value(col, dtype)
-    amount: pl.Expr
+    value: pl.Expr
     if dtype == pl.String:
-        amount = pl.when(col.str.contains(_NUMBER_TEXT)).then(col.cast(pl.Float64, strict=False))
+        value = pl.when(col.str.contains(_NUMBER_TEXT)).then(col.cast(pl.Float64, strict=False))
         places_ok = col.str.contains(_MONEY_TEXT)
     elif dtype.is_numeric():
         raw = col.cast(pl.Float64)
-        amount = pl.when(raw.is_finite() & (raw.abs() < 1e15)).then(raw)
-        places_ok = ((amount * 100) - (amount * 100).round(0)).abs() <= 1e-6
+        value = pl.when(raw.is_finite() & (raw.abs() < 1e15)).then(raw)
+        places_ok = ((v * 100) - (v * 100).round(0)).abs() <= 1e-6
     else:
-        amount = pl.lit(None, pl.Float64)
-        places_ok = pl.lit(False)
-    cents = (amount * 100).round(0).cast(pl.Int64, strict=False)
-    typed = (cents.cast(pl.Float64) / 100).cast(pl.Decimal(12, 2), strict=False)
-    checks = [
+        value, places_ok = pl.lit(None, pl.Float64), pl.lit(False)
+    checks: list[Check] = [
         (
             "type",
-            col.is_not_null() & amount.is_null(),
+            col.is_not_null() & v.is_null(),
             pl.format("expected a decimal number, got {}", shown),
         ),
         ("format", ~places_ok, pl.format("more than 2 decimal places: {}", shown)),
     ]
-    return typed, cents, checks + _bound_checks(spec, amount, shown)
+    return value, checks + _bound_checks(spec, v, shown)
 
 
 def _time(
-    spec: FieldSpec, col: pl.Expr, dtype: pl.DataType
-) -> tuple[pl.Expr, pl.Expr, list[tuple[str, pl.Expr, pl.Expr]]]:
+    spec: FieldSpec, col: pl.Expr, dtype: pl.DataType, v: pl.Expr
+) -> tuple[pl.Expr, list[Check]]:
     shown = show_value(col, dtype)
     dated = spec.kind == "date_or_timestamp"
     what = (
@@ -157,42 +172,37 @@ def _time(
         if dated
         else "an ISO-8601 UTC timestamp ending in Z"
     )
+    value: pl.Expr
     if dtype == pl.String:
-        ts = pl.when(col.str.contains(TIMESTAMP_PATTERN)).then(
-            col.str.to_datetime(_TS_FORMAT, time_unit="ms", time_zone="UTC", strict=False)
+        # Whole seconds and milliseconds apart: polars parses a format without %.f much faster.
+        secs = col.str.slice(0, 19).str.to_datetime(
+            _SECONDS, time_unit="ms", time_zone="UTC", strict=False
         )
+        frac = col.str.slice(20).str.strip_suffix("Z").str.slice(0, 3).str.pad_end(3, "0")
+        parsed = secs + pl.duration(milliseconds=frac.cast(pl.Int64, strict=False))
+        value = pl.when(col.str.contains(TIMESTAMP_PATTERN)).then(parsed)
         if dated:
-            day = pl.when(col.str.contains(DATE_PATTERN)).then(
-                col.str.to_date("%Y-%m-%d", strict=False)
-                .cast(pl.Datetime("ms"))
-                .dt.replace_time_zone("UTC")
+            day = col.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("ms"))
+            value = pl.coalesce(
+                pl.when(col.str.contains(DATE_PATTERN)).then(day.dt.replace_time_zone("UTC")), value
             )
-            typed = pl.coalesce(day, ts)
-        else:
-            typed = ts
-        checks = [
-            ("format", col.is_not_null() & typed.is_null(), pl.format(f"not {what}: {{}}", shown))
+        return value, [
+            ("format", col.is_not_null() & v.is_null(), pl.format(f"not {what}: {{}}", shown))
         ]
-        return typed, typed, checks
     if isinstance(dtype, pl.Datetime):
         zoned = (
             col.dt.replace_time_zone("UTC")
             if dtype.time_zone is None
             else col.dt.convert_time_zone("UTC")
         )
-        typed = zoned.dt.cast_time_unit("ms")
+        value = zoned.dt.cast_time_unit("ms")
     elif dtype == pl.Date and dated:
-        typed = col.cast(pl.Datetime("ms")).dt.replace_time_zone("UTC")
+        value = col.cast(pl.Datetime("ms")).dt.replace_time_zone("UTC")
     else:
-        typed = pl.lit(None, UTC_MS)
-    checks = [
-        (
-            "type",
-            col.is_not_null() & typed.is_null(),
-            pl.format(f"expected {what}, got {{}}", shown),
-        )
+        value = pl.lit(None, UTC_MS)
+    return value, [
+        ("type", col.is_not_null() & v.is_null(), pl.format(f"expected {what}, got {{}}", shown))
     ]
-    return typed, typed, checks
 
 
 _BUILDERS = {
@@ -205,13 +215,13 @@ _BUILDERS = {
 }
 
 
-def field_exprs(spec: FieldSpec, schema: pl.Schema) -> FieldExprs:
-    """Typed value and checks for ``spec`` on a frame with ``schema`` (absent column = nulls)."""
+def field_exprs(spec: FieldSpec, schema: pl.Schema, v: pl.Expr) -> FieldExprs:
+    """How to check ``spec`` on a frame with ``schema`` (absent = nulls); ``v``: the value."""
     present = spec.name in schema
     dtype = schema[spec.name] if present else pl.Null()
     col = pl.col(spec.name) if present else pl.lit(None)
-    typed, rule_value, checks = _BUILDERS[spec.kind](spec, col, dtype)
-    head: list[tuple[str, pl.Expr, pl.Expr]] = []
+    value, checks = _BUILDERS[spec.kind](spec, col, dtype, v)
+    head: list[Check] = []
     if not spec.nullable:
         head.append(("missing", col.is_null(), pl.lit("missing")))
     if TYPE_ERRORS_COLUMN in schema:
@@ -220,4 +230,10 @@ def field_exprs(spec: FieldSpec, schema: pl.Schema) -> FieldExprs:
         head.append(
             ("type", wrong, pl.format(f"expected {label}, got JSON {{}}", show_value(col, dtype)))
         )
-    return FieldExprs(typed=typed, rule_value=rule_value, checks=tuple(head + checks))
+    money = spec.kind == "money"
+    return FieldExprs(
+        value=value,
+        checks=tuple(head + checks),
+        output=_decimal if money else _same,
+        rule_value=_cents if money else _same,
+    )

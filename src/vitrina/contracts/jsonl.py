@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 import logging
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import orjson
 import polars as pl
 
-from vitrina.contracts.probe import probe_json_types
+from vitrina.contracts.base import Contract
+from vitrina.contracts.probe import probe_json_types, read_schema
 from vitrina.contracts.registry import contract_for
 
 __all__ = ["BAD_SCHEMA", "ParsedBatch", "parse_jsonl"]
@@ -21,7 +23,6 @@ BAD_SCHEMA = pl.Schema(
     {"_line": pl.Int64, "payload": pl.String, "reason": pl.String, "origin": pl.String}
 )
 _LINE = "_line"
-_BLANK = re.compile(rb"(?:^|\n)[ \t\r]*(?:\n|$)")
 _LEAF = 32
 
 
@@ -29,8 +30,10 @@ _LEAF = 32
 class ParsedBatch:
     """Parsed JSON lines.
 
-    ``frame``: the records, raw columns as JSON gave them plus the 1-based ``_line``;
-    ``bad``: the lines that are not JSON objects (``_line``, ``payload``, ``reason``, ``origin``).
+    ``frame``: one row per record: the contract's fields as JSON gave them (integers Int64,
+    all else text; keys outside the contract are dropped) plus the 1-based ``_line``, and
+    ``_type_errors`` when some value had the wrong JSON type; ``bad``: the lines that are not
+    JSON objects (``_line``, ``payload``, ``reason``, ``origin``).
     """
 
     entity: str
@@ -44,119 +47,127 @@ class ParsedBatch:
         return self.frame.height + self.bad.height
 
 
-def _read(chunk: bytes) -> pl.DataFrame:
-    return pl.read_ndjson(io.BytesIO(chunk), infer_schema_length=None)
+def _read(chunk: bytes, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    return pl.read_ndjson(io.BytesIO(chunk), schema=schema)
 
 
-def _line_error(line: bytes) -> str | None:
-    try:
-        value = orjson.loads(line)
-    except orjson.JSONDecodeError as exc:
-        return f"malformed JSON: {exc}"
-    if not isinstance(value, dict):
-        return f"malformed JSON: expected an object, got {type(value).__name__}"
-    try:
-        _read(line)
-    except Exception as exc:  # polars rejects what orjson took: still not a usable record
-        return f"malformed JSON: {str(exc).splitlines()[0][:200]}"
-    return None
+def _scan_lines(lines: list[bytes]) -> tuple[list[int], list[tuple[int, bytes, str]]]:
+    """1-based numbers of the JSON-object lines, and the malformed ones; blank lines are neither."""
+    good: list[int] = []
+    bad: list[tuple[int, bytes, str]] = []
+    loads, error = orjson.loads, orjson.JSONDecodeError
+    for number, line in enumerate(lines, start=1):
+        try:
+            value = loads(line)
+        except error as exc:
+            if line.strip():
+                bad.append((number, line, f"malformed JSON: {exc}"))
+            continue
+        if isinstance(value, dict):
+            good.append(number)
+        else:
+            bad.append(
+                (number, line, f"malformed JSON: expected an object, got {type(value).__name__}")
+            )
+    return good, bad
 
 
 def _bisect(
     lines: list[bytes],
     numbers: list[int],
+    schema: dict[str, pl.DataType],
     frames: list[pl.DataFrame],
     bad: list[tuple[int, bytes, str]],
 ) -> None:
-    """Parse ``lines`` columnar; where that fails, halve until the bad lines stand alone."""
+    """Last resort when polars rejects lines orjson took: halve until they stand alone."""
     try:
-        frame = _read(b"\n".join(lines))
-    except Exception:
-        frame = None
-    if frame is not None and frame.height == len(lines):
+        frame = _read(b"\n".join(lines), schema)
         frames.append(frame.with_columns(pl.Series(_LINE, numbers, dtype=pl.Int64)))
         return
-    if len(lines) <= _LEAF:
-        good: list[int] = []
-        for i, line in enumerate(lines):
-            reason = _line_error(line)
-            if reason is None:
-                good.append(i)
-            else:
-                bad.append((numbers[i], line, reason))
-        try:
-            parts = [_read(b"\n".join(lines[i] for i in good))] if good else []
-        except Exception:  # each line parses alone but not together (nested shapes differ)
-            parts = [_read(lines[i]) for i in good]
-        if parts:
-            frame = _combine(parts)
-            frames.append(
-                frame.with_columns(pl.Series(_LINE, [numbers[i] for i in good], dtype=pl.Int64))
-            )
-        return
+    except Exception as exc:
+        if len(lines) == 1:
+            bad.append((numbers[0], lines[0], f"malformed JSON: {str(exc).splitlines()[0][:200]}"))
+            return
     mid = len(lines) // 2
-    _bisect(lines[:mid], numbers[:mid], frames, bad)
-    _bisect(lines[mid:], numbers[mid:], frames, bad)
+    _bisect(lines[:mid], numbers[:mid], schema, frames, bad)
+    _bisect(lines[mid:], numbers[mid:], schema, frames, bad)
 
 
-def _combine(frames: list[pl.DataFrame]) -> pl.DataFrame:
-    if len(frames) == 1:
-        return frames[0]
+def _parse_lines(
+    contract: type[Contract], lines: list[bytes], bad: list[tuple[int, bytes, str]]
+) -> pl.DataFrame:
+    """The slow path: find malformed lines one by one, then read the rest columnar."""
+    numbers, malformed = _scan_lines(lines)
+    bad += malformed
+    if not numbers:
+        return pl.DataFrame(schema={**read_schema(contract), _LINE: pl.Int64()})
+    good = b"\n".join(lines[n - 1] for n in numbers)
+    line_col = pl.Series(_LINE, numbers, dtype=pl.Int64)
     try:
-        return pl.concat(frames, how="diagonal_relaxed")
+        frame = _read(good, read_schema(contract)).with_columns(line_col)
+        return probe_json_types(contract, frame, lambda ns: [lines[n - 1] for n in ns])
+    except Exception as exc:  # an integer field holds something else somewhere
+        log.debug("typed read failed (%s); reading integers as text", exc)
+    text_schema = read_schema(contract, ints_as_text=True)
+    try:
+        frame = _read(good, text_schema).with_columns(line_col)
     except Exception:
-        # Nested values of different shapes in one column: keep them as text.
-        columns = {c for f in frames for c in f.columns}
-        shapes = {c: {f.schema[c] for f in frames if c in f.columns} for c in columns}
-        clash = [c for c, s in shapes.items() if len(s) > 1]
-        fixed = [f.with_columns([_as_text(f, c) for c in clash if c in f.columns]) for f in frames]
-        return pl.concat(fixed, how="diagonal_relaxed")
+        frames: list[pl.DataFrame] = []
+        _bisect([lines[n - 1] for n in numbers], numbers, text_schema, frames, bad)
+        empty = pl.DataFrame(schema={**text_schema, _LINE: pl.Int64()})
+        frame = pl.concat(frames).sort(_LINE) if frames else empty
+    return probe_json_types(
+        contract, frame, lambda ns: [lines[n - 1] for n in ns], ints_as_text=True
+    )
 
 
-def _as_text(frame: pl.DataFrame, column: str) -> pl.Expr:
-    dtype = frame.schema[column]
-    if isinstance(dtype, pl.Struct):
-        return pl.col(column).struct.json_encode()
-    if isinstance(dtype, pl.List | pl.Array):
-        return pl.col(column).map_elements(
-            lambda v: orjson.dumps(v.to_list()).decode(), return_dtype=pl.String
-        )
-    return pl.col(column).cast(pl.String)
+def _line_getter(body: bytes) -> Callable[[list[int]], list[bytes]]:
+    """Fetch lines by 1-based number without splitting the whole buffer."""
+    offsets: list[np.ndarray] = []
+
+    def get(numbers: list[int]) -> list[bytes]:
+        if not offsets:
+            newlines = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == 10)
+            offsets.append(np.concatenate([[0], newlines + 1]))
+            offsets.append(np.concatenate([newlines, [len(body)]]))
+        starts, ends = offsets
+        return [body[starts[n - 1] : ends[n - 1]] for n in numbers]
+
+    return get
 
 
 def parse_jsonl(data: bytes, entity: str, origin: str) -> ParsedBatch:
     """Parse JSON lines of ``entity`` from ``origin`` (file or topic); never raises on bad input."""
     contract = contract_for(entity)
-    body = data.rstrip(b" \t\r\n")
+    end = len(data)
+    while end and data[end - 1] in b" \t\r\n":
+        end -= 1
+    # Keep the buffer uncopied when only a final newline follows the last record.
+    body = data if data[end:] in (b"", b"\n") else data[:end]
     bad: list[tuple[int, bytes, str]] = []
-    if not body:
-        frame = pl.DataFrame(schema={_LINE: pl.Int64})
+    frame: pl.DataFrame | None = None
+    if not end:
+        frame = pl.DataFrame(schema={**read_schema(contract), _LINE: pl.Int64()})
     else:
-        frame_or_none: pl.DataFrame | None = None
-        if _BLANK.search(body) is None:
-            try:
-                frame_or_none = _read(body)
-            except Exception as exc:
-                log.debug("%s: columnar parse failed (%s); isolating bad lines", origin, exc)
-        if frame_or_none is not None and frame_or_none.height == body.count(b"\n") + 1:
-            frame = frame_or_none.with_columns(
-                pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(_LINE)
-            )
+        try:
+            fast = _read(body, read_schema(contract))
+            # Polars skips blank lines: then row numbers are not line numbers.
+            if fast.height == body.count(b"\n", 0, end) + 1:
+                frame = fast.with_columns(
+                    pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(_LINE)
+                )
+        except Exception as exc:
+            log.debug("%s: columnar parse failed (%s); checking line by line", origin, exc)
+        if frame is not None:
+            frame = probe_json_types(contract, frame, _line_getter(body))
         else:
-            all_lines = body.split(b"\n")
-            numbers = [i + 1 for i, line in enumerate(all_lines) if line.strip()]
-            lines = [all_lines[n - 1] for n in numbers]
-            frames: list[pl.DataFrame] = []
-            _bisect(lines, numbers, frames, bad)
-            frame = (
-                _combine(frames).sort(_LINE) if frames else pl.DataFrame(schema={_LINE: pl.Int64})
-            )
-    frame = probe_json_types(contract, frame, body)
+            frame = _parse_lines(contract, body[:end].split(b"\n"), bad)
+    bad.sort()
     bad_frame = pl.DataFrame(
         {
-            _LINE: [b[0] for b in sorted(bad)],
-            "payload": [b[1].decode("utf-8", errors="replace") for b in sorted(bad)],
-            "reason": [b[2] for b in sorted(bad)],
+            _LINE: [b[0] for b in bad],
+            "payload": [b[1].decode("utf-8", errors="replace") for b in bad],
+            "reason": [b[2] for b in bad],
             "origin": [origin] * len(bad),
         },
         schema=BAD_SCHEMA,

@@ -50,7 +50,7 @@ EventType = Literal["view", "click", "add_to_cart", "purchase"]
 Device = Literal["desktop", "mobile", "tablet"]
 
 # One regex dialect on both sides: pydantic and polars both run Rust's `regex` crate.
-TIMESTAMP_PATTERN: Final = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$"
+TIMESTAMP_PATTERN: Final = r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?Z$"
 DATE_PATTERN: Final = r"^\d{4}-\d{2}-\d{2}$"
 EMAIL_PATTERN: Final = r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$"
 PHONE_PATTERN: Final = r"^[0-9+()./\- x]+$"
@@ -153,7 +153,7 @@ Money = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "number", "minimum": 0, "maximum": float(MONEY_MAX), "multipleOf": 0.01},
+                {"type": "number", "minimum": 0, "maximum": float(MONEY_MAX)},
                 {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"},
             ],
             "description": "decimal with at most 2 places, as a JSON number or string",

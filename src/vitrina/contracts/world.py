@@ -40,7 +40,7 @@ def _duplicates(
         return pl.DataFrame(schema=ERRORS_SCHEMA)
     if rule == "duplicate":
         firsts = ranked.filter(pl.col(_ROW) == pl.col("__first")).drop("__first", "__k")
-        payload = [c for c in valid.columns if c != _ROW]
+        payload = [c for c in valid.columns if not c.startswith("_")]
         same = dup.join(firsts, left_on="__first", right_on=_ROW, how="left", suffix="__f")
         identical = pl.all_horizontal(
             [pl.col(c).eq_missing(pl.col(f"{c}__f")) for c in payload if c != column]
@@ -63,10 +63,17 @@ def _duplicates(
 def _key_set(
     checked: dict[str, Validation], targets: tuple[tuple[str, str], ...]
 ) -> pl.Series | None:
-    parts = [checked[e].valid.get_column(c) for e, c in targets if e in checked]
+    """Keys of the target rows, broken ones included: a record with a bad field still exists."""
+    parts: list[pl.Series] = []
+    for entity, column in targets:
+        if entity in checked:
+            parts.append(checked[entity].valid.get_column(column).cast(pl.Int64))
+            raw = checked[entity].invalid
+            if column in raw.columns and raw.schema[column] != pl.Null:
+                parts.append(raw.get_column(column).cast(pl.Int64, strict=False))
     if not parts:
         return None
-    return pl.concat([p.cast(pl.Int64) for p in parts]).unique()
+    return pl.concat(parts).drop_nulls().unique()
 
 
 def _references(entity: str, checked: dict[str, Validation]) -> list[pl.DataFrame]:
