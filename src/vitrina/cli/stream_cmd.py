@@ -9,7 +9,7 @@ from typing import IO, Annotated
 
 import typer
 
-from vitrina.cli.app import app
+from vitrina.cli.app import app, err_console, settings_from
 from vitrina.errors import UsageError
 from vitrina.stream.engine import WindowEngine, WindowSpec
 from vitrina.stream.parse import MALFORMED, parse_clicks
@@ -112,3 +112,51 @@ def window(
     )
     for line in examples:
         print(f"  {line}", file=sys.stderr)
+
+
+@app.command()
+def stream(
+    ctx: typer.Context,
+    from_url: Annotated[
+        str | None,
+        typer.Option("--from", help="Source: event-log URL (file://…) or kafka://host:port."),
+    ] = None,
+    to_url: Annotated[
+        str | None,
+        typer.Option("--to", help="Sink for product_clicks_5m: event-log URL or kafka://."),
+    ] = None,
+    size: Annotated[str | None, typer.Option(help="Window size (stream.size).")] = None,
+    hop: Annotated[str | None, typer.Option(help="Window hop (stream.hop).")] = None,
+    lateness: Annotated[
+        str | None, typer.Option(help="Allowed lateness (stream.lateness).")
+    ] = None,
+    follow: Annotated[
+        bool,
+        typer.Option("--follow/--once", help="Keep running (default) or stop at end of input."),
+    ] = True,
+    group: Annotated[
+        str | None, typer.Option(help="Kafka consumer group (several processes split partitions).")
+    ] = None,
+    instance: Annotated[
+        int, typer.Option(min=0, help="Instance number within the group (stable per process slot).")
+    ] = 0,
+    marts: Annotated[
+        bool, typer.Option("--marts/--no-marts", help="Also write the marts table product_clicks.")
+    ] = True,
+) -> None:
+    """Run the streaming job: windowed click counts from the event log or Kafka, exactly once."""
+    from vitrina.stream.job import run_stream  # heavy imports only for this command
+
+    settings = settings_from(ctx, stream={"size": size, "hop": hop, "lateness": lateness})
+    report = run_stream(
+        settings,
+        follow=follow,
+        source_url=from_url,
+        sink_url=to_url,
+        group=group,
+        instance=instance,
+        marts=marts,
+        progress=True,
+    )
+    for key, value in report.rows():
+        err_console.print(f"{key}: {value}", markup=False, highlight=False)

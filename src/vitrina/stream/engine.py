@@ -194,8 +194,16 @@ class WindowEngine:
         return BatchResult(self._emit(final=False), late_idx, self.watermark_ms)
 
     def flush(self) -> EmittedWindows:
-        """End of input: emit every open window (final) and clear the counts."""
-        return self._emit(final=True)
+        """End of input: emit every open window (final) and clear the counts.
+
+        The watermark then moves to the end of the last flushed window, so an event that
+        arrives afterwards for a flushed window is late: no window is ever emitted twice.
+        """
+        out = self._emit(final=True)
+        if len(out):
+            last_end = int(out.window_end_ms.max())
+            self.max_ts_ms = max(self.max_ts_ms, last_end + self.spec.lateness_ms)
+        return out
 
     def _chunk(self, ts: I64, keys: I64, counted: npt.NDArray[np.bool_] | None) -> I64:
         n = ts.shape[0]
