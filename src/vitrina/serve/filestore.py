@@ -20,8 +20,8 @@ import os
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 
 from vitrina.errors import BackendError
@@ -159,8 +159,11 @@ class FileServingStore(ServingStore):
         current = self.snapshot()
         if current is None:
             return []
-        rows = current.recs.filter(pc.equal(current.recs.column("user_id"), int(user_id)))
-        return recs_from_rows(rows.to_pylist())
+        # The set is ordered by user_id: two binary searches find the user's rows.
+        users = current.recs.column("user_id").to_numpy()
+        lo = int(np.searchsorted(users, int(user_id), side="left"))
+        hi = int(np.searchsorted(users, int(user_id), side="right"))
+        return recs_from_rows(current.recs.slice(lo, hi - lo).to_pylist())
 
     def close(self) -> None:
         self._cache = None
