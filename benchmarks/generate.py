@@ -53,15 +53,20 @@ def faker_clicks(n_events: int, seed: int = 7) -> bytes:
     devices = ("desktop", "mobile", "tablet")
     out = []
     for _ in range(n_events):
-        out.append(json.dumps({
-            "event_id": fake.uuid4().replace("-", ""),
-            "user_id": rnd.randint(1, 500),
-            "session_id": fake.hexify("^^^^^^^^^^^^^^^^"),
-            "product_id": rnd.randint(1, 800),
-            "event_type": fake.random_element(kinds),
-            "ts": fake.date_time_between("-1d", "now").isoformat(timespec="milliseconds") + "Z",
-            "device": fake.random_element(devices),
-        }))
+        out.append(
+            json.dumps(
+                {
+                    "event_id": fake.uuid4().replace("-", ""),
+                    "user_id": rnd.randint(1, 500),
+                    "session_id": fake.hexify("^^^^^^^^^^^^^^^^"),
+                    "product_id": rnd.randint(1, 800),
+                    "event_type": fake.random_element(kinds),
+                    "ts": fake.date_time_between("-1d", "now").isoformat(timespec="milliseconds")
+                    + "Z",
+                    "device": fake.random_element(devices),
+                }
+            )
+        )
     return ("\n".join(out) + "\n").encode()
 
 

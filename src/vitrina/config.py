@@ -241,7 +241,9 @@ def _env_layer(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
         if section in _SCHEMA and key in _SCHEMA[section]:
             layer.setdefault(section, {})[key] = value
         else:
-            raise ConfigError(name, "unknown setting", "VITRINA_<SECTION>_<KEY>, see `vitrina config show`")
+            raise ConfigError(
+                name, "unknown setting", "VITRINA_<SECTION>_<KEY>, see `vitrina config show`"
+            )
     return layer
 
 
@@ -276,7 +278,9 @@ def load_settings(
     )
     file_profiles = file_layer.get("profiles", {})
     if name not in PROFILES and name not in file_profiles:
-        raise ConfigError("profile", f"unknown profile {name!r}", ", ".join(sorted({*PROFILES, *file_profiles})))
+        raise ConfigError(
+            "profile", f"unknown profile {name!r}", ", ".join(sorted({*PROFILES, *file_profiles}))
+        )
 
     raw: dict[str, dict[str, Any]] = copy.deepcopy(DEFAULTS)
     _merge(raw, PROFILES.get(name, {}), "")
@@ -302,25 +306,37 @@ def _build(raw: dict[str, dict[str, Any]], path: Path | None) -> Settings:
             try:
                 values[section][key] = convert(value)
             except (ValueError, TypeError) as exc:
-                raise ConfigError(f"{section}.{key}", f"invalid value {value!r}: {exc}", allowed) from exc
+                raise ConfigError(
+                    f"{section}.{key}", f"invalid value {value!r}: {exc}", allowed
+                ) from exc
     data_dir = Path(values["general"]["data_dir"]).expanduser()
-    for role, allowed in ROLES.items():
+    for role, schemes in ROLES.items():
         url = str(values["backends"][role]).replace("{data_dir}", str(data_dir.absolute()))
         scheme = urlsplit(url).scheme
-        if scheme not in allowed:
-            raise ConfigError(f"backends.{role}", f"unsupported URL {mask_secrets(url)!r}", ", ".join(f"{s}://" for s in allowed))
+        if scheme not in schemes:
+            raise ConfigError(
+                f"backends.{role}",
+                f"unsupported URL {mask_secrets(url)!r}",
+                ", ".join(f"{s}://" for s in schemes),
+            )
         values["backends"][role] = url
     stream = values["stream"]
     if stream["hop"] > stream["size"]:
-        raise ConfigError("stream.hop", f"hop {stream['hop']} ms exceeds size {stream['size']} ms", "hop <= size")
+        raise ConfigError(
+            "stream.hop", f"hop {stream['hop']} ms exceeds size {stream['size']} ms", "hop <= size"
+        )
     if stream["size"] % stream["hop"]:
         raise ConfigError("stream.size", "size must be a multiple of hop", "size = k * hop")
     from vitrina.simulate.presets import PRESETS  # local import: presets import nothing from here
 
     if values["simulate"]["scale"] not in PRESETS:
-        raise ConfigError("simulate.scale", f"unknown preset {values['simulate']['scale']!r}", ", ".join(PRESETS))
+        raise ConfigError(
+            "simulate.scale", f"unknown preset {values['simulate']['scale']!r}", ", ".join(PRESETS)
+        )
     frozen = {s: dict(kv) for s, kv in values.items()}
-    return Settings(profile=values["general"]["profile"], data_dir=data_dir, config_file=path, values=frozen)
+    return Settings(
+        profile=values["general"]["profile"], data_dir=data_dir, config_file=path, values=frozen
+    )
 
 
 def mask_secrets(value: Any, key: str = "") -> Any:
@@ -330,6 +346,8 @@ def mask_secrets(value: Any, key: str = "") -> Any:
     if isinstance(value, str) and "://" in value:
         parts = urlsplit(value)
         if parts.password:
-            netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+            netloc = f"{parts.username}:***@{parts.hostname}" + (
+                f":{parts.port}" if parts.port else ""
+            )
             return urlunsplit(parts._replace(netloc=netloc))
     return value

@@ -52,7 +52,9 @@ def parse_instant_ms(text: str, *, now_ms: int | None = None) -> int:
             if dt.tzinfo is None:
                 dt = dt.replace(tzinfo=UTC)
     except ValueError as exc:
-        raise ValueError(f"not an ISO-8601 instant: {text!r} (use e.g. 2026-11-01T00:00:00Z)") from exc
+        raise ValueError(
+            f"not an ISO-8601 instant: {text!r} (use e.g. 2026-11-01T00:00:00Z)"
+        ) from exc
     return int(dt.timestamp() * 1000)
 
 

@@ -28,12 +28,17 @@ def test_file_then_env_then_flags(tmp_path: Path) -> None:
     assert (s.get("simulate", "seed"), s.get("simulate", "scale")) == (7, "tiny")
     s = load_settings(environ={"VITRINA_SIMULATE_SEED": "8"}, cwd=tmp_path)
     assert s.get("simulate", "seed") == 8
-    s = load_settings(environ={"VITRINA_SIMULATE_SEED": "8"}, cwd=tmp_path, overrides={"simulate": {"seed": 9}})
+    s = load_settings(
+        environ={"VITRINA_SIMULATE_SEED": "8"}, cwd=tmp_path, overrides={"simulate": {"seed": 9}}
+    )
     assert s.get("simulate", "seed") == 9
     s = load_settings(environ={}, cwd=tmp_path, profile="stack")
     assert s.backend("serving") == "redis://10.0.0.1:6379/1"
     assert s.backend("warehouse").startswith("postgresql://vitrina:")
-    s = load_settings(environ={"VITRINA_PROFILE": "stack", "VITRINA_BACKENDS_SERVING": "redis://h:1/0"}, cwd=tmp_path)
+    s = load_settings(
+        environ={"VITRINA_PROFILE": "stack", "VITRINA_BACKENDS_SERVING": "redis://h:1/0"},
+        cwd=tmp_path,
+    )
     assert s.profile == "stack" and s.backend("serving") == "redis://h:1/0"
 
 
@@ -49,7 +54,9 @@ def test_file_then_env_then_flags(tmp_path: Path) -> None:
         ({"environ": {"VITRINA_FAULTS_LATE_RATE": "2"}}, "faults.late_rate"),
     ],
 )
-def test_invalid_values_name_the_key(tmp_path: Path, kwargs: dict[str, object], message: str) -> None:
+def test_invalid_values_name_the_key(
+    tmp_path: Path, kwargs: dict[str, object], message: str
+) -> None:
     with pytest.raises(ConfigError, match=message):
         load_settings(cwd=tmp_path, **kwargs)  # type: ignore[arg-type]
 
@@ -62,18 +69,22 @@ def test_unreadable_or_invalid_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_settings(config=bad, environ={})
     bad.write_text("[simulate]\ncolour = 1\n")
-    with pytest.raises(ConfigError, match="simulate.colour: unknown key"):
+    with pytest.raises(ConfigError, match=r"simulate\.colour: unknown key"):
         load_settings(config=bad, environ={})
 
 
 def test_secrets_are_masked() -> None:
-    assert mask_secrets("postgresql://vitrina:s3cret@127.0.0.1:5432/db") == "postgresql://vitrina:***@127.0.0.1:5432/db"
+    assert (
+        mask_secrets("postgresql://vitrina:s3cret@127.0.0.1:5432/db")
+        == "postgresql://vitrina:***@127.0.0.1:5432/db"
+    )
     assert mask_secrets("hunter2", "smtp_password") == "***"
     assert mask_secrets("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
 
 
-def test_cli_bad_config_is_one_line_exit_2_nothing_written(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_bad_config_is_one_line_exit_2_nothing_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = tmp_path / "data"
     monkeypatch.setenv("VITRINA_STREAM_HOP", "7m")
     code = main(["--data-dir", str(data), "simulate", "--duration", "1h"])
@@ -84,6 +95,8 @@ def test_cli_bad_config_is_one_line_exit_2_nothing_written(tmp_path: Path, capsy
 
 
 def test_cli_config_show_masks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--profile", "stack", "--data-dir", str(tmp_path), "config", "show", "--json"]) == 0
+    assert (
+        main(["--profile", "stack", "--data-dir", str(tmp_path), "config", "show", "--json"]) == 0
+    )
     out = capsys.readouterr().out
     assert "vitrina:***@127.0.0.1:5432" in out and ":vitrina@" not in out

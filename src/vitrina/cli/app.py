@@ -53,9 +53,15 @@ _COMMAND_MODULES = (
 @app.callback()
 def _global(
     ctx: typer.Context,
-    data_dir: Annotated[Path | None, typer.Option(help="Where local data lives (default ./data).")] = None,
-    config: Annotated[Path | None, typer.Option(help="Path to vitrina.toml (or VITRINA_CONFIG).")] = None,
-    profile: Annotated[str | None, typer.Option(help="Profile: local (embedded) or stack (services).")] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Where local data lives (default ./data).")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="Path to vitrina.toml (or VITRINA_CONFIG).")
+    ] = None,
+    profile: Annotated[
+        str | None, typer.Option(help="Profile: local (embedded) or stack (services).")
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug output.")] = False,
 ) -> None:
     logging.basicConfig(

@@ -9,8 +9,10 @@ import typer
 
 from vitrina.cli.app import app, err_console
 
-bench_app = typer.Typer(help="Benchmarks: the last line printed is one JSON object with the figures.",
-                        no_args_is_help=True)
+bench_app = typer.Typer(
+    help="Benchmarks: the last line printed is one JSON object with the figures.",
+    no_args_is_help=True,
+)
 app.add_typer(bench_app, name="bench")
 
 
@@ -21,13 +23,17 @@ def emit(result: dict[str, object]) -> None:
 
 @bench_app.command("generate")
 def generate(
-    events: Annotated[int, typer.Option(min=1000, help="Events per generator (both generate the same number).")] = 200_000,
+    events: Annotated[
+        int, typer.Option(min=1000, help="Events per generator (both generate the same number).")
+    ] = 200_000,
     repeat: Annotated[int, typer.Option(min=1, help="Best of N for the vectorised generator.")] = 3,
 ) -> None:
     """Vectorised click generation vs a Faker-per-record generator, same events, same run."""
     from benchmarks.generate import run_generate_bench
 
-    err_console.print(f"generating {events:,} click events twice (vectorised, then Faker per record)...")
+    err_console.print(
+        f"generating {events:,} click events twice (vectorised, then Faker per record)..."
+    )
     emit(run_generate_bench(events=events, repeat=repeat))
 
 

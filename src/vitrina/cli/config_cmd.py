@@ -22,7 +22,10 @@ def show(
 ) -> None:
     """Show every setting of the resolved profile (passwords masked)."""
     settings = settings_from(ctx)
-    rows = [("general", "profile", settings.profile), ("general", "data_dir", str(settings.data_dir))]
+    rows = [
+        ("general", "profile", settings.profile),
+        ("general", "data_dir", str(settings.data_dir)),
+    ]
     for section, kv in settings.values.items():
         if section == "general":
             continue
@@ -33,7 +36,10 @@ def show(
             doc.setdefault(section, {})[key] = value
         out_console.print_json(orjson.dumps(doc).decode())
         return
-    table = Table(title=f"profile {settings.profile}" + (f" ({settings.config_file})" if settings.config_file else ""))
+    table = Table(
+        title=f"profile {settings.profile}"
+        + (f" ({settings.config_file})" if settings.config_file else "")
+    )
     for col in ("section", "key", "value"):
         table.add_column(col)
     for section, key, value in rows:

@@ -17,10 +17,16 @@ from vitrina.pipelines.simulate import params_from_settings
 
 # The marts a person looks at first after a run.
 _HEADLINES = (
-    ("top products", "select t.rank, t.product_id, t.clicks_5m, t.units_ordered, t.score "
-                     "from top_products t order by t.rank"),
-    ("average check by status and loyalty", "select status, loyalty_status, average_check, order_count "
-                                            "from mart_average_check order by status, loyalty_status"),
+    (
+        "top products",
+        "select t.rank, t.product_id, t.clicks_5m, t.units_ordered, t.score "
+        "from top_products t order by t.rank",
+    ),
+    (
+        "average check by status and loyalty",
+        "select status, loyalty_status, average_check, order_count "
+        "from mart_average_check order by status, loyalty_status",
+    ),
 )
 
 
@@ -39,12 +45,16 @@ def _steps_table(settings: Settings, report: RunReport) -> Table:
 @app.command()
 def run(
     ctx: typer.Context,
-    profile: Annotated[str | None, typer.Option(help="local (embedded, default) or stack (services).")] = None,
+    profile: Annotated[
+        str | None, typer.Option(help="local (embedded, default) or stack (services).")
+    ] = None,
     scale: Annotated[str | None, typer.Option(help="Scale preset (default classic).")] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed.")] = None,
     duration: Annotated[str | None, typer.Option(help="Simulated time (default 1d).")] = None,
     start: Annotated[str | None, typer.Option(help="Start of live activity (default now).")] = None,
-    faults: Annotated[bool, typer.Option("--faults", help="Inject faults into the simulated data.")] = False,
+    faults: Annotated[
+        bool, typer.Option("--faults", help="Inject faults into the simulated data.")
+    ] = False,
 ) -> None:
     """Run the whole pipeline: simulate -> stream -> ingest -> transform -> publish."""
     if profile is not None:

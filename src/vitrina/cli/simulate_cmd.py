@@ -15,19 +15,45 @@ from vitrina.pipelines.simulate import params_from_settings, run_simulate
 def simulate(
     ctx: typer.Context,
     domain: Annotated[str, typer.Option(help="shop, clickstream or all.")] = "all",
-    seed: Annotated[int | None, typer.Option(help="Random seed: same seed and parameters, same bytes.")] = None,
-    start: Annotated[str | None, typer.Option(help="Start of live activity (ISO-8601 or 'now').")] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Random seed: same seed and parameters, same bytes.")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option(help="Start of live activity (ISO-8601 or 'now').")
+    ] = None,
     duration: Annotated[str | None, typer.Option(help="Simulated time, e.g. 1h, 1d.")] = None,
-    speed: Annotated[float | None, typer.Option(help="1 = real time, 60 = a minute per second; 0 = as fast as possible.")] = None,
-    scale: Annotated[str | None, typer.Option(help="Scale preset: tiny, classic, medium, large, xlarge.")] = None,
-    faults: Annotated[bool, typer.Option("--faults", help="Inject duplicates, late events, malformed JSON, violations.")] = False,
-    to: Annotated[str | None, typer.Option(help="Event log URL (file://, s3://, kafka://); default: the profile's.")] = None,
-    slice_: Annotated[str | None, typer.Option("--slice", help="Time slice per event-log file, e.g. 1h, 1m.")] = None,
+    speed: Annotated[
+        float | None,
+        typer.Option(help="1 = real time, 60 = a minute per second; 0 = as fast as possible."),
+    ] = None,
+    scale: Annotated[
+        str | None, typer.Option(help="Scale preset: tiny, classic, medium, large, xlarge.")
+    ] = None,
+    faults: Annotated[
+        bool,
+        typer.Option(
+            "--faults", help="Inject duplicates, late events, malformed JSON, violations."
+        ),
+    ] = False,
+    to: Annotated[
+        str | None,
+        typer.Option(help="Event log URL (file://, s3://, kafka://); default: the profile's."),
+    ] = None,
+    slice_: Annotated[
+        str | None, typer.Option("--slice", help="Time slice per event-log file, e.g. 1h, 1m.")
+    ] = None,
 ) -> None:
     """Generate the shop's history and live activity into the event log and the OLTP source."""
     settings = settings_from(
         ctx,
-        simulate={"seed": seed, "start": start, "duration": duration, "speed": speed, "scale": scale, "slice": slice_},
+        simulate={
+            "seed": seed,
+            "start": start,
+            "duration": duration,
+            "speed": speed,
+            "scale": scale,
+            "slice": slice_,
+        },
         faults={"enabled": True if faults else None},
     )
     params_from_settings(settings, domain)  # validate before anything is shown or written

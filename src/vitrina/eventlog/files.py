@@ -98,7 +98,9 @@ class FileEventLog:
             raise BackendError(f"cannot write {path}: {exc}") from exc
         return SliceFile(topic, slice_start_ms, rel.rsplit("/", 1)[1], path)
 
-    def list(self, topic: str, start_ms: int | None = None, end_ms: int | None = None) -> list[SliceFile]:
+    def list(
+        self, topic: str, start_ms: int | None = None, end_ms: int | None = None
+    ) -> list[SliceFile]:
         """Files of ``topic`` whose slice start lies in ``[start_ms, end_ms)``, in time order."""
         _check_topic(topic)
         base = self.path_of(topic)
@@ -110,8 +112,15 @@ class FileEventLog:
             m = _NAME.match(name)
             if not m or m.group("topic") != topic:
                 continue  # temporary files and strangers
-            start = int(datetime.strptime(m.group("stamp"), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC).timestamp() * 1000)
-            if (start_ms is not None and start < start_ms) or (end_ms is not None and start >= end_ms):
+            start = int(
+                datetime.strptime(m.group("stamp"), "%Y%m%dT%H%M%SZ")
+                .replace(tzinfo=UTC)
+                .timestamp()
+                * 1000
+            )
+            if (start_ms is not None and start < start_ms) or (
+                end_ms is not None and start >= end_ms
+            ):
                 continue
             full = path if self.local or "://" in str(path) else str(path)
             found.append(SliceFile(topic, start, name, str(full)))
@@ -188,7 +197,9 @@ class Manifest:
     def is_done(self, f: SliceFile) -> bool:
         return self._done.get(self._key(f)) == self._size(f)
 
-    def pending(self, topic: str, start_ms: int | None = None, end_ms: int | None = None) -> list[SliceFile]:
+    def pending(
+        self, topic: str, start_ms: int | None = None, end_ms: int | None = None
+    ) -> list[SliceFile]:
         return [f for f in self.log.list(topic, start_ms, end_ms) if not self.is_done(f)]
 
     def mark_done(self, files: Iterable[SliceFile]) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from vitrina.config import Settings
 from vitrina.pipelines.simulate import run_simulate
 
-__all__ = ["RunReport", "STEPS", "run_all"]
+__all__ = ["STEPS", "RunReport", "run_all"]
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,9 @@ STEPS: list[tuple[str, Callable[[Settings, Callable[[int, int], None] | None], A
 ]
 
 
-def run_all(settings: Settings, *, on_step: Callable[[str], Callable[[int, int], None] | None] | None = None) -> RunReport:
+def run_all(
+    settings: Settings, *, on_step: Callable[[str], Callable[[int, int], None] | None] | None = None
+) -> RunReport:
     """Run every step; a failing step raises and stops the run (later steps need its output)."""
     report = RunReport()
     t0 = time.perf_counter()

@@ -19,18 +19,35 @@ __all__ = ["fault_manifest_path", "params_from_settings", "run_simulate"]
 
 def params_from_settings(settings: Settings, domain: str = "all") -> SimulationParams:
     if domain == "social":
-        raise UsageError("--domain social: the social simulator is not available yet (allowed: shop, clickstream, all)")
+        raise UsageError(
+            "--domain social: the social simulator is not available yet (allowed: shop, clickstream, all)"
+        )
     if domain not in DOMAINS:
         raise UsageError(f"--domain: unknown domain {domain!r} (allowed: {', '.join(DOMAINS)})")
     sim, f = settings.section("simulate"), settings.section("faults")
     start_ms = parse_instant_ms(sim["start"])
     if sim["start"].strip().lower() == "now":
         start_ms -= start_ms % 60_000  # whole minutes read better
-    rates = FaultRates(f["duplicate_rate"], f["late_rate"], f["malformed_rate"], f["violation_rate"], f["late_by"]) \
-        if f["enabled"] else FaultRates()
+    rates = (
+        FaultRates(
+            f["duplicate_rate"],
+            f["late_rate"],
+            f["malformed_rate"],
+            f["violation_rate"],
+            f["late_by"],
+        )
+        if f["enabled"]
+        else FaultRates()
+    )
     return SimulationParams(
-        seed=sim["seed"], scale=sim["scale"], start_ms=start_ms, duration_ms=sim["duration"],
-        slice_ms=sim["slice"], speed=sim["speed"], domain=domain, faults=rates,
+        seed=sim["seed"],
+        scale=sim["scale"],
+        start_ms=start_ms,
+        duration_ms=sim["duration"],
+        slice_ms=sim["slice"],
+        speed=sim["speed"],
+        domain=domain,
+        faults=rates,
     )
 
 
@@ -38,8 +55,13 @@ def fault_manifest_path(settings: Settings) -> Path:
     return settings.data_dir / "faults" / "manifest.jsonl"
 
 
-def run_simulate(settings: Settings, *, domain: str = "all", to: str | None = None,
-                 on_progress: Callable[[int, int], None] | None = None) -> SimulationReport:
+def run_simulate(
+    settings: Settings,
+    *,
+    domain: str = "all",
+    to: str | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> SimulationReport:
     """Simulate into the profile's event log (or ``to``) and OLTP source."""
     params = params_from_settings(settings, domain)
     sink = open_eventlog(to or settings.backend("eventlog"))
@@ -47,8 +69,13 @@ def run_simulate(settings: Settings, *, domain: str = "all", to: str | None = No
     manifest = fault_manifest_path(settings)
     try:
         report = simulate(
-            params, sink=sink, source=source, on_progress=on_progress,
-            write_fault_manifest=(lambda b: _atomic_write_local(str(manifest), b)) if params.faults.any else None,
+            params,
+            sink=sink,
+            source=source,
+            on_progress=on_progress,
+            write_fault_manifest=(lambda b: _atomic_write_local(str(manifest), b))
+            if params.faults.any
+            else None,
         )
     finally:
         if source is not None:
@@ -60,4 +87,6 @@ def run_simulate(settings: Settings, *, domain: str = "all", to: str | None = No
         outputs["OLTP source"] = settings.backend("source")
     if params.faults.any:
         outputs["fault manifest"] = str(manifest)
-    return SimulationReport(report.events, report.entities, report.files, report.faults, report.elapsed_s, outputs)
+    return SimulationReport(
+        report.events, report.entities, report.files, report.faults, report.elapsed_s, outputs
+    )

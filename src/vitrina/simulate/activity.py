@@ -15,7 +15,6 @@ import numpy as np
 from vitrina.simulate.presets import Preset
 from vitrina.simulate.rng import stream
 from vitrina.simulate.world import (
-    HOUR_MS,
     LOYALTY,
     Table,
     World,
@@ -26,7 +25,7 @@ from vitrina.simulate.world import (
     order_totals,
 )
 
-__all__ = ["EVENT_TYPES", "DEVICES", "LiveState", "live_hour", "session_clicks", "traffic_factor"]
+__all__ = ["DEVICES", "EVENT_TYPES", "LiveState", "live_hour", "session_clicks", "traffic_factor"]
 
 EVENT_TYPES = np.array(["view", "click", "add_to_cart", "purchase"])
 DEVICES = np.array(["desktop", "mobile", "tablet"])
@@ -58,7 +57,9 @@ class LiveState:
             user_ids=w.users["user_id"].copy(),
             user_reg_ms=w.users["registration_ms"].copy(),
             next_order_id=int(w.orders["order_id"][-1]) + 1 if len(w.orders["order_id"]) else 1,
-            next_detail_id=int(w.order_details["order_detail_id"][-1]) + 1 if len(w.order_details["order_detail_id"]) else 1,
+            next_detail_id=int(w.order_details["order_detail_id"][-1]) + 1
+            if len(w.order_details["order_detail_id"])
+            else 1,
             cat_products=order,
             cat_start=start,
             cat_count=count,
@@ -76,7 +77,9 @@ def traffic_factor(t_ms: np.ndarray) -> np.ndarray:
 
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 # Byte value -> its two hex digits as one little-endian uint16, so one gather does a byte.
-_HEX_PAIRS = (_HEX[np.arange(256) >> 4].astype(np.uint16) | (_HEX[np.arange(256) & 15].astype(np.uint16) << 8))
+_HEX_PAIRS = _HEX[np.arange(256) >> 4].astype(np.uint16) | (
+    _HEX[np.arange(256) & 15].astype(np.uint16) << 8
+)
 
 
 def _hex_ids(rng: np.random.Generator, n: int, nbytes: int) -> np.ndarray:
@@ -85,14 +88,24 @@ def _hex_ids(rng: np.random.Generator, n: int, nbytes: int) -> np.ndarray:
     return np.ascontiguousarray(_HEX_PAIRS[raw]).view(f"S{nbytes * 2}").ravel()
 
 
-def session_clicks(rng: np.random.Generator, starts: np.ndarray, users: np.ndarray, cdf: np.ndarray,
-                   st: LiveState) -> tuple[Table, np.ndarray]:
+def session_clicks(
+    rng: np.random.Generator, starts: np.ndarray, users: np.ndarray, cdf: np.ndarray, st: LiveState
+) -> tuple[Table, np.ndarray]:
     """Events of sessions starting at ``starts``; returns the events and each event's session index."""
     n_s = len(starts)
     if n_s == 0:
-        empty = {k: np.zeros(0, dtype=t) for k, t in
-                 (("user_id", np.int64), ("session_id", "S16"), ("product_idx", np.int64), ("event_type", np.int8),
-                  ("ts", np.int64), ("device", np.int8), ("event_id", "S32"))}
+        empty = {
+            k: np.zeros(0, dtype=t)
+            for k, t in (
+                ("user_id", np.int64),
+                ("session_id", "S16"),
+                ("product_idx", np.int64),
+                ("event_type", np.int8),
+                ("ts", np.int64),
+                ("device", np.int8),
+                ("event_id", "S32"),
+            )
+        }
         return empty, np.zeros(0, dtype=np.int64)
     n_views = np.minimum(rng.geometric(0.15, n_s), 50)
     sess = np.repeat(np.arange(n_s), n_views)
@@ -141,7 +154,9 @@ def session_clicks(rng: np.random.Generator, starts: np.ndarray, users: np.ndarr
     return events, sess[idx][order]
 
 
-def live_hour(w: World, st: LiveState, hour: int, t0: int, t1: int, end_ms: int) -> dict[str, Table]:
+def live_hour(
+    w: World, st: LiveState, hour: int, t0: int, t1: int, end_ms: int
+) -> dict[str, Table]:
     """Activity of sessions and registrations starting in ``[t0, t1)``, cut at ``end_ms``."""
     p: Preset = w.preset
     mid = np.array([(t0 + t1) // 2])
@@ -153,7 +168,9 @@ def live_hour(w: World, st: LiveState, hour: int, t0: int, t1: int, end_ms: int)
     reg_ms = np.sort(t0 + (rng.random(n_reg) * (t1 - t0)).astype(np.int64))
     reg_ms = reg_ms[reg_ms < end_ms]
     first_id = int(st.user_ids[-1]) + 1 if len(st.user_ids) else 1
-    new_users = _person_columns(rng, np.arange(first_id, first_id + len(reg_ms), dtype=np.int64), reg_ms)
+    new_users = _person_columns(
+        rng, np.arange(first_id, first_id + len(reg_ms), dtype=np.int64), reg_ms
+    )
     new_users["loyalty_status"] = np.where(rng.random(len(reg_ms)) < 0.97, LOYALTY[0], LOYALTY[1])
     new_users["event_id"] = _hex_ids(rng, len(reg_ms), 16)
     new_users["ts"] = reg_ms
@@ -182,8 +199,14 @@ def live_hour(w: World, st: LiveState, hour: int, t0: int, t1: int, end_ms: int)
     order_ids[by_time] = np.arange(st.next_order_id, st.next_order_id + len(buy_sess))
     rng = stream(w.seed, "live", hour, "orders")
     line_order = order_ids[np.searchsorted(buy_sess, sess[buy])]
-    lines = make_lines(rng, line_order, w.products, w.popularity_cdf, st.next_detail_id,
-                       product_idx=events["product_idx"][buy])
+    lines = make_lines(
+        rng,
+        line_order,
+        w.products,
+        w.popularity_cdf,
+        st.next_detail_id,
+        product_idx=events["product_idx"][buy],
+    )
     orders = {
         "order_id": order_ids[by_time],
         "user_id": events["user_id"][buy][first][by_time],

@@ -15,8 +15,19 @@ import polars as pl
 from vitrina.simulate.rng import stream
 from vitrina.simulate.world import DAY_MS, Table
 
-__all__ = ["NONE", "DUPLICATE", "LATE", "MALFORMED", "VIOLATION", "FAULT_NAMES", "FaultRates",
-           "plan_event_faults", "apply_violations", "break_lines", "oltp_faults"]
+__all__ = [
+    "DUPLICATE",
+    "FAULT_NAMES",
+    "LATE",
+    "MALFORMED",
+    "NONE",
+    "VIOLATION",
+    "FaultRates",
+    "apply_violations",
+    "break_lines",
+    "oltp_faults",
+    "plan_event_faults",
+]
 
 NONE, DUPLICATE, LATE, MALFORMED, VIOLATION = 0, 1, 2, 3, 4
 FAULT_NAMES = {DUPLICATE: "duplicate", LATE: "late", MALFORMED: "malformed", VIOLATION: "violation"}
@@ -55,8 +66,11 @@ def plan_event_faults(seed: int, topic: str, hour: int, events: Table, rates: Fa
     out["fault"] = kind.astype(np.int8)
     out["variant"] = rng.integers(0, 4, n).astype(np.int8)
     late = kind == LATE
-    out["arrival_ms"] = np.where(late, events["ts"] + rates.late_by_ms + (rng.random(n) * rates.late_by_ms).astype(np.int64),
-                                 events["ts"])
+    out["arrival_ms"] = np.where(
+        late,
+        events["ts"] + rates.late_by_ms + (rng.random(n) * rates.late_by_ms).astype(np.int64),
+        events["ts"],
+    )
     dup = np.flatnonzero((kind == NONE) & (rng.random(n) < rates.duplicate))
     copies = {k: v[dup] for k, v in out.items()}
     copies["arrival_ms"] = copies["ts"] + rng.integers(1_000, 120_000, len(dup))
@@ -79,7 +93,9 @@ _REGISTRATION_VIOLATIONS = (
 VIOLATIONS = {"clicks": _CLICK_VIOLATIONS, "registrations": _REGISTRATION_VIOLATIONS}
 
 
-def apply_violations(topic: str, df: pl.DataFrame, fault: np.ndarray, variant: np.ndarray) -> tuple[pl.DataFrame, list[str]]:
+def apply_violations(
+    topic: str, df: pl.DataFrame, fault: np.ndarray, variant: np.ndarray
+) -> tuple[pl.DataFrame, list[str]]:
     """Break one field of each violating row; returns the frame and a detail per row ('' if none)."""
     details = np.full(len(df), "", dtype=object)
     rules = VIOLATIONS[topic]
@@ -112,22 +128,47 @@ def oltp_faults(seed: int, tables: dict[str, Table], rate: float) -> list[dict[s
     def pick(n: int, eligible: np.ndarray | None = None) -> np.ndarray:
         pool = np.arange(n) if eligible is None else np.flatnonzero(eligible)
         k = min(len(pool), max(1, round(rate * n))) if len(pool) else 0
-        return np.sort(rng.choice(pool, size=k, replace=False)) if k else np.zeros(0, dtype=np.int64)
+        return (
+            np.sort(rng.choice(pool, size=k, replace=False)) if k else np.zeros(0, dtype=np.int64)
+        )
 
     o = tables["orders"]
     idx = pick(len(o["order_id"]))
     o["total_cents"][idx] += 100
-    entries += [{"kind": "violation", "table": "orders", "key": int(o["order_id"][i]),
-                 "detail": "total_amount != sum of lines + 1.00"} for i in idx]
-    idx = pick(len(o["order_id"]), (o["delivery_ms"] >= 0) & ~np.isin(np.arange(len(o["order_id"])), idx))
+    entries += [
+        {
+            "kind": "violation",
+            "table": "orders",
+            "key": int(o["order_id"][i]),
+            "detail": "total_amount != sum of lines + 1.00",
+        }
+        for i in idx
+    ]
+    idx = pick(
+        len(o["order_id"]), (o["delivery_ms"] >= 0) & ~np.isin(np.arange(len(o["order_id"])), idx)
+    )
     o["delivery_ms"][idx] = o["order_ms"][idx] - DAY_MS
-    entries += [{"kind": "violation", "table": "orders", "key": int(o["order_id"][i]),
-                 "detail": "delivery_date before order_date"} for i in idx]
+    entries += [
+        {
+            "kind": "violation",
+            "table": "orders",
+            "key": int(o["order_id"][i]),
+            "detail": "delivery_date before order_date",
+        }
+        for i in idx
+    ]
     r = tables["reviews"]
     idx = pick(len(r["review_id"]))
     r["rating"][idx] = np.where(rng.random(len(idx)) < 0.5, 0, 6)
-    entries += [{"kind": "violation", "table": "reviews", "key": int(r["review_id"][i]),
-                 "detail": f"rating {int(r['rating'][i])} outside 1..5"} for i in idx]
+    entries += [
+        {
+            "kind": "violation",
+            "table": "reviews",
+            "key": int(r["review_id"][i]),
+            "detail": f"rating {int(r['rating'][i])} outside 1..5",
+        }
+        for i in idx
+    ]
     u = tables["users"]
     n = len(u["user_id"])
     if n > 1:
@@ -135,6 +176,13 @@ def oltp_faults(seed: int, tables: dict[str, Table], rate: float) -> list[dict[s
         emails = np.array(u["email"], dtype=object)
         emails[idx] = emails[idx - 1]
         u["email"] = emails
-        entries += [{"kind": "violation", "table": "users", "key": int(u["user_id"][i]),
-                     "detail": f"email duplicates user {int(u['user_id'][i - 1])}"} for i in idx]
+        entries += [
+            {
+                "kind": "violation",
+                "table": "users",
+                "key": int(u["user_id"][i]),
+                "detail": f"email duplicates user {int(u['user_id'][i - 1])}",
+            }
+            for i in idx
+        ]
     return entries

@@ -73,8 +73,15 @@ class SimulationReport:
 class _SliceWriter:
     """Buffers one topic's events and writes every slice that can no longer grow."""
 
-    def __init__(self, sink: Any, topic: str, slice_ms: int, seed: int, rates: F.FaultRates,
-                 manifest: list[dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        sink: Any,
+        topic: str,
+        slice_ms: int,
+        seed: int,
+        rates: F.FaultRates,
+        manifest: list[dict[str, Any]],
+    ) -> None:
         self.sink, self.topic, self.slice_ms, self.seed = sink, topic, slice_ms, seed
         self.rates, self.manifest = rates, manifest
         self.pending: Table = {}
@@ -93,9 +100,15 @@ class _SliceWriter:
         order = np.lexsort((np.arange(len(p["ts"])), p["arrival_ms"]))
         p = {k: v[order] for k, v in p.items()}
         slice_idx = p["arrival_ms"] // self.slice_ms
-        ready = len(p["ts"]) if horizon_ms is None else int(np.searchsorted(slice_idx, horizon_ms // self.slice_ms))
+        ready = (
+            len(p["ts"])
+            if horizon_ms is None
+            else int(np.searchsorted(slice_idx, horizon_ms // self.slice_ms))
+        )
         bounds = np.flatnonzero(np.diff(slice_idx[:ready])) + 1
-        for lo, hi in zip(np.concatenate([[0], bounds]), np.concatenate([bounds, [ready]]), strict=True):
+        for lo, hi in zip(
+            np.concatenate([[0], bounds]), np.concatenate([bounds, [ready]]), strict=True
+        ):
             if hi > lo:
                 self._write({k: v[lo:hi] for k, v in p.items()}, int(slice_idx[lo]) * self.slice_ms)
         self.pending = {k: v[ready:] for k, v in p.items()}
@@ -111,16 +124,27 @@ class _SliceWriter:
         self.files += 1
         for i in np.flatnonzero(rows["fault"]):
             kind = int(rows["fault"][i])
-            self.manifest.append({
-                "kind": F.FAULT_NAMES[kind], "topic": self.topic, "file": written.name, "line": int(i) + 1,
-                "event_id": rows["event_id"][i].decode(), "ts_ms": int(rows["ts"][i]),
-                "detail": details[i] if kind == F.VIOLATION else F.FAULT_NAMES[kind],
-            })
+            self.manifest.append(
+                {
+                    "kind": F.FAULT_NAMES[kind],
+                    "topic": self.topic,
+                    "file": written.name,
+                    "line": int(i) + 1,
+                    "event_id": rows["event_id"][i].decode(),
+                    "ts_ms": int(rows["ts"][i]),
+                    "detail": details[i] if kind == F.VIOLATION else F.FAULT_NAMES[kind],
+                }
+            )
 
 
-def simulate(params: SimulationParams, *, sink: Any, source: Any | None = None,
-             on_progress: Callable[[int, int], None] | None = None,
-             write_fault_manifest: Callable[[bytes], None] | None = None) -> SimulationReport:
+def simulate(
+    params: SimulationParams,
+    *,
+    sink: Any,
+    source: Any | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    write_fault_manifest: Callable[[bytes], None] | None = None,
+) -> SimulationReport:
     """Generate the world and its live activity; write events to ``sink`` and tables to ``source``."""
     t_begin = time.perf_counter()
     preset = PRESETS[params.scale]
@@ -133,7 +157,10 @@ def simulate(params: SimulationParams, *, sink: Any, source: Any | None = None,
         topics.append("clicks")
     if params.domain in ("shop", "all"):
         topics.append("registrations")
-    writers = {t: _SliceWriter(sink, t, params.slice_ms, params.seed, params.faults, manifest) for t in topics}
+    writers = {
+        t: _SliceWriter(sink, t, params.slice_ms, params.seed, params.faults, manifest)
+        for t in topics
+    }
     live: dict[str, list[Table]] = {"users": [], "orders": [], "order_details": []}
     n_hours = -(-params.duration_ms // HOUR_MS)
     wall0 = time.monotonic()
@@ -162,18 +189,25 @@ def simulate(params: SimulationParams, *, sink: Any, source: Any | None = None,
         source.replace_tables(arrow)
         entities = {k: v.num_rows for k, v in arrow.items()}
     if write_fault_manifest is not None:
-        write_fault_manifest(b"".join(orjson.dumps(e, option=orjson.OPT_SORT_KEYS) + b"\n" for e in manifest))
+        write_fault_manifest(
+            b"".join(orjson.dumps(e, option=orjson.OPT_SORT_KEYS) + b"\n" for e in manifest)
+        )
     counts: dict[str, int] = {}
     for e in manifest:
         counts[str(e["kind"])] = counts.get(str(e["kind"]), 0) + 1
     return SimulationReport(
-        events={t: w.events for t, w in writers.items()}, entities=entities,
-        files=sum(w.files for w in writers.values()), faults=counts,
-        elapsed_s=time.perf_counter() - t_begin, outputs={},
+        events={t: w.events for t, w in writers.items()},
+        entities=entities,
+        files=sum(w.files for w in writers.values()),
+        faults=counts,
+        elapsed_s=time.perf_counter() - t_begin,
+        outputs={},
     )
 
 
-def _finish_tables(world: World, live: dict[str, list[Table]], params: SimulationParams, end: int) -> dict[str, Table]:
+def _finish_tables(
+    world: World, live: dict[str, list[Table]], params: SimulationParams, end: int
+) -> dict[str, Table]:
     """History + live rows, with reviews and loyalty points earned during the live period."""
     users = world.users
     for t in live["users"]:
@@ -184,15 +218,26 @@ def _finish_tables(world: World, live: dict[str, list[Table]], params: Simulatio
     start = params.start_ms
     rng = stream(params.seed, "live", "reviews")
     delivered_live = np.where(orders["delivery_ms"] >= start, orders["delivery_ms"], -1)
-    new_reviews = reviews_for(rng, {**orders, "delivery_ms": delivered_live}, lines, None, 0.15, end,
-                              first_id=len(world.reviews["review_id"]) + 1)
+    new_reviews = reviews_for(
+        rng,
+        {**orders, "delivery_ms": delivered_live},
+        lines,
+        None,
+        0.15,
+        end,
+        first_id=len(world.reviews["review_id"]) + 1,
+    )
     reviews = concat(world.reviews, new_reviews) if len(new_reviews["review_id"]) else world.reviews
     rng = stream(params.seed, "live", "loyalty")
-    live_orders = orders["order_id"] > (world.orders["order_id"][-1] if len(world.orders["order_id"]) else 0)
+    live_orders = orders["order_id"] > (
+        world.orders["order_id"][-1] if len(world.orders["order_id"]) else 0
+    )
     n_promo = int(rng.poisson(world.preset.promotions_per_day * params.duration_ms / DAY_MS))
     promo_at = np.sort(start + (rng.random(n_promo) * params.duration_ms).astype(np.int64))
-    earned = concat(points_for_orders(orders, live_orders),
-                    promotions(rng, users["user_id"], users["registration_ms"], promo_at))
+    earned = concat(
+        points_for_orders(orders, live_orders),
+        promotions(rng, users["user_id"], users["registration_ms"], promo_at),
+    )
     order = np.argsort(earned["created_ms"], kind="stable")
     earned = {k: v[order] for k, v in earned.items()}
     first = len(world.loyalty_points["loyalty_id"]) + 1
@@ -200,5 +245,12 @@ def _finish_tables(world: World, live: dict[str, list[Table]], params: Simulatio
     points = concat(world.loyalty_points, earned)
     users = dict(users)
     users["email"] = emails(users).to_numpy().astype(object)
-    return {"users": users, "categories": world.categories, "products": world.products, "orders": orders,
-            "order_details": lines, "reviews": reviews, "loyalty_points": points}
+    return {
+        "users": users,
+        "categories": world.categories,
+        "products": world.products,
+        "orders": orders,
+        "order_details": lines,
+        "reviews": reviews,
+        "loyalty_points": points,
+    }

@@ -14,7 +14,7 @@ from vitrina.simulate import vocab
 from vitrina.simulate.presets import Preset
 from vitrina.simulate.rng import stream
 
-__all__ = ["Table", "World", "build_history", "order_timeline", "STATUS"]
+__all__ = ["STATUS", "Table", "World", "build_history", "order_timeline"]
 
 DAY_MS = 86_400_000
 HOUR_MS = 3_600_000
@@ -46,8 +46,8 @@ def _zipf_cdf(n: int, s: float, rng: np.random.Generator) -> np.ndarray:
     """CDF over ``n`` items whose popularity follows rank^-s, ranks shuffled among items."""
     weights = 1.0 / np.arange(1, n + 1, dtype=np.float64) ** s
     weights = weights[rng.permutation(n)]
-    cdf = np.cumsum(weights)
-    return cdf / cdf[-1]
+    cdf: np.ndarray = np.cumsum(weights)
+    return cdf / cdf[-1]  # type: ignore[no-any-return]
 
 
 def draw(cdf: np.ndarray, rng: np.random.Generator, size: int) -> np.ndarray:
@@ -55,7 +55,9 @@ def draw(cdf: np.ndarray, rng: np.random.Generator, size: int) -> np.ndarray:
     return np.minimum(np.searchsorted(cdf, rng.random(size), side="right"), len(cdf) - 1)
 
 
-def order_timeline(order_ms: np.ndarray, rng: np.random.Generator, end_ms: int) -> dict[str, np.ndarray]:
+def order_timeline(
+    order_ms: np.ndarray, rng: np.random.Generator, end_ms: int
+) -> dict[str, np.ndarray]:
     """Status of each order as of ``end_ms``: pending -> paid -> shipped -> delivered, or cancelled.
 
     Returns the status, the delivery time (−1 when not delivered yet) and the payment time
@@ -65,7 +67,9 @@ def order_timeline(order_ms: np.ndarray, rng: np.random.Generator, end_ms: int) 
     paid = order_ms + rng.exponential(HOUR_MS, n).astype(np.int64) + 60_000
     shipped = paid + rng.integers(HOUR_MS * 12, DAY_MS * 2, n)
     delivered = shipped + rng.integers(DAY_MS, DAY_MS * 5, n)
-    cancel = np.where(rng.random(n) < 0.06, order_ms + rng.exponential(HOUR_MS * 6, n).astype(np.int64), -1)
+    cancel = np.where(
+        rng.random(n) < 0.06, order_ms + rng.exponential(HOUR_MS * 6, n).astype(np.int64), -1
+    )
     stage = (paid <= end_ms).astype(np.int64) + (shipped <= end_ms) + (delivered <= end_ms)
     cancelled = (cancel >= 0) & (cancel <= end_ms) & ((stage < 2) | (cancel < shipped))
     status = np.where(cancelled, 4, stage)
@@ -136,7 +140,9 @@ def _products(p: Preset, seed: int, cats: Table, leaves: np.ndarray, t0: int) ->
     cat = leaves[rng.integers(0, len(leaves), n)]
     nouns = cats["_nouns"][cat - 1]
     pick = rng.integers(0, 3, n)
-    noun = np.array([s.split("|")[i % (s.count("|") + 1)] for s, i in zip(nouns, pick, strict=True)])
+    noun = np.array(
+        [s.split("|")[i % (s.count("|") + 1)] for s, i in zip(nouns, pick, strict=True)]
+    )
     adj = np.array(vocab.ADJECTIVES)[rng.integers(0, len(vocab.ADJECTIVES), n)]
     material = np.array(vocab.MATERIALS)[rng.integers(0, len(vocab.MATERIALS), n)]
     price_cents = np.round(np.exp(rng.normal(np.log(35.0), 0.9, n)) * 100).astype(np.int64)
@@ -144,7 +150,9 @@ def _products(p: Preset, seed: int, cats: Table, leaves: np.ndarray, t0: int) ->
     return {
         "product_id": np.arange(1, n + 1, dtype=np.int64),
         "name": np.char.add(np.char.add(adj, " "), noun),
-        "description": np.char.add(np.char.add(np.char.add(adj, " "), noun), np.char.add(" made of ", material)),
+        "description": np.char.add(
+            np.char.add(np.char.add(adj, " "), noun), np.char.add(" made of ", material)
+        ),
         "category_id": cat,
         "price_cents": price_cents,
         "stock_quantity": rng.integers(0, 500, n),
@@ -152,8 +160,16 @@ def _products(p: Preset, seed: int, cats: Table, leaves: np.ndarray, t0: int) ->
     }
 
 
-def _orders(p: Preset, seed: int, users: Table, products: Table, cdf: np.ndarray,
-            t0: int, t1: int, end_ms: int) -> tuple[Table, Table]:
+def _orders(
+    p: Preset,
+    seed: int,
+    users: Table,
+    products: Table,
+    cdf: np.ndarray,
+    t0: int,
+    t1: int,
+    end_ms: int,
+) -> tuple[Table, Table]:
     rng = stream(seed, "history", "orders")
     n = p.orders
     order_ms = np.sort(t0 + (np.sqrt(rng.random(n)) * (t1 - t0 - HOUR_MS)).astype(np.int64))
@@ -168,8 +184,14 @@ def _orders(p: Preset, seed: int, users: Table, products: Table, cdf: np.ndarray
     return orders, lines
 
 
-def make_lines(rng: np.random.Generator, line_order: np.ndarray, products: Table, cdf: np.ndarray,
-               first_detail_id: int, product_idx: np.ndarray | None = None) -> Table:
+def make_lines(
+    rng: np.random.Generator,
+    line_order: np.ndarray,
+    products: Table,
+    cdf: np.ndarray,
+    first_detail_id: int,
+    product_idx: np.ndarray | None = None,
+) -> Table:
     """Order lines: distinct products per order, line price = the product's price at order time."""
     prod = draw(cdf, rng, len(line_order)) if product_idx is None else product_idx
     qty = np.minimum(rng.geometric(0.6, len(line_order)), 5)
@@ -195,8 +217,15 @@ def order_totals(order_ids: np.ndarray, lines: Table) -> np.ndarray:
     return np.bincount(idx, weights=lines["total_cents"], minlength=len(order_ids)).astype(np.int64)
 
 
-def reviews_for(rng: np.random.Generator, orders: Table, lines: Table, k: int | None, p: float,
-                before_ms: int, first_id: int) -> Table:
+def reviews_for(
+    rng: np.random.Generator,
+    orders: Table,
+    lines: Table,
+    k: int | None,
+    p: float,
+    before_ms: int,
+    first_id: int,
+) -> Table:
     """Reviews only of delivered products, one per (user, product), after the delivery."""
     o_idx = np.searchsorted(orders["order_id"], lines["order_id"])
     delivered = orders["delivery_ms"][o_idx]
@@ -206,7 +235,9 @@ def reviews_for(rng: np.random.Generator, orders: Table, lines: Table, k: int | 
     cand = np.flatnonzero(ok)
     _, first = np.unique(pair[cand], return_index=True)
     cand = np.sort(cand[first])
-    cand = cand[rng.random(len(cand)) < p] if k is None else rng.permutation(cand)[: min(k, len(cand))]
+    cand = (
+        cand[rng.random(len(cand)) < p] if k is None else rng.permutation(cand)[: min(k, len(cand))]
+    )
     cand = np.sort(cand)
     m = len(cand)
     after = delivered[cand] + rng.exponential(2 * DAY_MS, m).astype(np.int64) + 60_000
@@ -216,7 +247,9 @@ def reviews_for(rng: np.random.Generator, orders: Table, lines: Table, k: int | 
     m = len(cand)
     rating = np.minimum(draw(np.array([0.05, 0.1, 0.25, 0.55, 1.0]), rng, m) + 1, 5)
     phrase = rng.integers(0, 3, m)
-    texts = np.array([vocab.REVIEW_PHRASES[r][i] for r, i in zip(rating, phrase, strict=True)], dtype=object)
+    texts = np.array(
+        [vocab.REVIEW_PHRASES[r][i] for r, i in zip(rating, phrase, strict=True)], dtype=object
+    )
     order = np.argsort(after, kind="stable")
     return {
         "review_id": np.arange(first_id, first_id + m, dtype=np.int64),
@@ -239,11 +272,15 @@ def points_for_orders(orders: Table, mask: np.ndarray) -> Table:
     }
 
 
-def promotions(rng: np.random.Generator, user_ids: np.ndarray, reg_ms: np.ndarray, at_ms: np.ndarray) -> Table:
+def promotions(
+    rng: np.random.Generator, user_ids: np.ndarray, reg_ms: np.ndarray, at_ms: np.ndarray
+) -> Table:
     """Promotional points for users registered before each grant time."""
     n_reg = np.searchsorted(reg_ms, at_ms, side="right")
     who = (rng.random(len(at_ms)) * np.maximum(n_reg, 1)).astype(np.int64)
-    reason = np.array(["promotion", "birthday", "referral"], dtype=object)[rng.integers(0, 3, len(at_ms))]
+    reason = np.array(["promotion", "birthday", "referral"], dtype=object)[
+        rng.integers(0, 3, len(at_ms))
+    ]
     return {
         "user_id": user_ids[who],
         "points": np.array([50, 100, 200, 500])[rng.integers(0, 4, len(at_ms))].astype(np.int64),
@@ -264,15 +301,21 @@ def build_history(preset: Preset, seed: int, start_ms: int, end_ms: int) -> Worl
     products = _products(preset, seed, cats, leaves, t0)
     cdf = _zipf_cdf(preset.products, 0.95, stream(seed, "history", "popularity"))
     orders, lines = _orders(preset, seed, users, products, cdf, t0, start_ms, end_ms)
-    reviews = reviews_for(stream(seed, "history", "reviews"), orders, lines, preset.reviews, 0.0,
-                          start_ms, first_id=1)
+    reviews = reviews_for(
+        stream(seed, "history", "reviews"), orders, lines, preset.reviews, 0.0, start_ms, first_id=1
+    )
     rng = stream(seed, "history", "loyalty")
     n_from_orders = min(int(preset.loyalty_points * 0.7), int((orders["paid_ms"] >= 0).sum()))
     chosen = np.zeros(len(orders["order_id"]), dtype=bool)
     paid_idx = np.flatnonzero(orders["paid_ms"] >= 0)
     chosen[np.sort(rng.permutation(paid_idx)[:n_from_orders])] = True
     earned = points_for_orders(orders, chosen)
-    promo_at = np.sort(t0 + (rng.random(preset.loyalty_points - len(earned["points"])) * (start_ms - t0)).astype(np.int64))
+    promo_at = np.sort(
+        t0
+        + (rng.random(preset.loyalty_points - len(earned["points"])) * (start_ms - t0)).astype(
+            np.int64
+        )
+    )
     points = concat(earned, promotions(rng, users["user_id"], users["registration_ms"], promo_at))
     order = np.argsort(points["created_ms"], kind="stable")
     points = {k: v[order] for k, v in points.items()}

@@ -12,7 +12,15 @@ from vitrina.errors import UsageError
 
 __all__ = ["ENTITY_TABLES", "SourceDB", "open_source", "schema_sql"]
 
-ENTITY_TABLES = ("users", "categories", "products", "orders", "order_details", "reviews", "loyalty_points")
+ENTITY_TABLES = (
+    "users",
+    "categories",
+    "products",
+    "orders",
+    "order_details",
+    "reviews",
+    "loyalty_points",
+)
 
 
 class SourceDB(Protocol):

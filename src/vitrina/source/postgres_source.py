@@ -10,6 +10,7 @@ from vitrina.source.duckdb_source import _check
 
 __all__ = ["PostgresSource"]
 
+
 class PostgresSource:
     """Tables are replaced inside one transaction (TRUNCATE + COPY), so readers never see a mix."""
 
@@ -44,5 +45,3 @@ class PostgresSource:
 
     def close(self) -> None:
         self.con.close()
-
-assert ENTITY_TABLES  # the same table set as the DuckDB source

@@ -10,9 +10,25 @@ import pytest
 from vitrina.cli import main
 
 
-def test_simulate_writes_events_and_source(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["--data-dir", str(tmp_path), "simulate", "--scale", "tiny", "--start", "2026-11-02T00:00:00Z",
-                 "--duration", "3h", "--seed", "1", "--faults"])
+def test_simulate_writes_events_and_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "--data-dir",
+            str(tmp_path),
+            "simulate",
+            "--scale",
+            "tiny",
+            "--start",
+            "2026-11-02T00:00:00Z",
+            "--duration",
+            "3h",
+            "--seed",
+            "1",
+            "--faults",
+        ]
+    )
     assert code == 0
     clicks = sorted((tmp_path / "events" / "clicks").rglob("*.jsonl"))
     assert [p.name for p in clicks][:1] == ["clicks.20261102T000000Z.jsonl"]
@@ -33,8 +49,9 @@ def test_simulate_writes_events_and_source(tmp_path: Path, capsys: pytest.Captur
         (["run", "--profile", "cloud"], "profile"),
     ],
 )
-def test_bad_arguments_exit_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                            args: list[str], needle: str) -> None:
+def test_bad_arguments_exit_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], needle: str
+) -> None:
     data = tmp_path / "d"
     assert main(["--data-dir", str(data), *args]) == 2
     err = capsys.readouterr().err.strip()
@@ -43,14 +60,39 @@ def test_bad_arguments_exit_2_with_one_line(tmp_path: Path, capsys: pytest.Captu
 
 
 def test_run_prints_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["run", "--data-dir", str(tmp_path), "--scale", "tiny", "--duration", "2h", "--start", "2026-11-02"])
+    code = main(
+        [
+            "run",
+            "--data-dir",
+            str(tmp_path),
+            "--scale",
+            "tiny",
+            "--duration",
+            "2h",
+            "--start",
+            "2026-11-02",
+        ]
+    )
     assert code == 0
     out = capsys.readouterr().out
     for step in ("simulate", "ingest", "transform", "publish"):
         assert f"│ {step}" in out
     assert "events.clicks:" in out and "top products" in out
-    assert main(["query", "--data-dir", str(tmp_path), "--store", "marts", "--format", "json",
-                 "select count(*) as n from top_products"]) == 0
+    assert (
+        main(
+            [
+                "query",
+                "--data-dir",
+                str(tmp_path),
+                "--store",
+                "marts",
+                "--format",
+                "json",
+                "select count(*) as n from top_products",
+            ]
+        )
+        == 0
+    )
     assert orjson.loads(capsys.readouterr().out) == [{"n": 10}]
 
 
@@ -60,4 +102,6 @@ def test_bench_generate_last_line_is_json(capsys: pytest.CaptureFixture[str]) ->
     figures = orjson.loads(last)
     assert figures["events"] == 2000 and figures["faker_events"] == 2000
     assert figures["events_per_s"] > 0 and figures["faker_events_per_s"] > 0
-    assert figures["ratio"] == pytest.approx(figures["events_per_s"] / figures["faker_events_per_s"], rel=0.01)
+    assert figures["ratio"] == pytest.approx(
+        figures["events_per_s"] / figures["faker_events_per_s"], rel=0.01
+    )

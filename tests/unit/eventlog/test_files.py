@@ -31,7 +31,9 @@ def test_write_then_list_and_read(tmp_path: Path) -> None:
     assert log.list("other") == []
 
 
-def test_a_crash_mid_write_leaves_no_visible_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crash_mid_write_leaves_no_visible_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     log = FileEventLog(str(tmp_path))
     log.write_slice("clicks", T0, b'{"old":1}\n')
 
@@ -59,7 +61,9 @@ def test_manifest_processes_each_file_once_across_restarts(tmp_path: Path) -> No
     first = m.pending("clicks")
     assert len(first) == 3
     m.mark_done(first[:2])
-    assert [f.start_ms for f in Manifest(log, "ingest").pending("clicks")] == [T0 + 2 * H]  # a new process
+    assert [f.start_ms for f in Manifest(log, "ingest").pending("clicks")] == [
+        T0 + 2 * H
+    ]  # a new process
     m.mark_done(first)
     m.mark_done(first)  # idempotent
     assert Manifest(log, "ingest").pending("clicks") == []

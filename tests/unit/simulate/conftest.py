@@ -27,16 +27,31 @@ class Sim:
         return b"".join(self.log.read(f) for f in self.log.list(topic))
 
 
-def run_sim(root: Path, *, scale: str = "tiny", seed: int = 3, hours: int = 6, slice_ms: int = 3_600_000,
-            faults: FaultRates | None = None) -> Sim:
+def run_sim(
+    root: Path,
+    *,
+    scale: str = "tiny",
+    seed: int = 3,
+    hours: int = 6,
+    slice_ms: int = 3_600_000,
+    faults: FaultRates | None = None,
+) -> Sim:
     log = FileEventLog(str(root / "events"))
     src = open_source(f"duckdb://{root}/source.duckdb")
     manifest = root / "faults.jsonl"
     try:
         report = simulate(
-            SimulationParams(seed=seed, scale=scale, start_ms=START_MS, duration_ms=hours * 3_600_000,
-                             slice_ms=slice_ms, faults=faults or FaultRates()),
-            sink=log, source=src, write_fault_manifest=manifest.write_bytes,
+            SimulationParams(
+                seed=seed,
+                scale=scale,
+                start_ms=START_MS,
+                duration_ms=hours * 3_600_000,
+                slice_ms=slice_ms,
+                faults=faults or FaultRates(),
+            ),
+            sink=log,
+            source=src,
+            write_fault_manifest=manifest.write_bytes,
         )
         tables = {t: pl.from_arrow(src.read_table(t)) for t in ENTITY_TABLES}
     finally:
@@ -56,5 +71,9 @@ def classic_day(tmp_path_factory: pytest.TempPathFactory) -> Sim:
 
 @pytest.fixture(scope="session")
 def faulty(tmp_path_factory: pytest.TempPathFactory) -> Sim:
-    rates = FaultRates(duplicate=0.02, late=0.02, malformed=0.01, violation=0.02, late_by_ms=600_000)
-    return run_sim(tmp_path_factory.mktemp("faulty"), scale="classic", hours=6, seed=5, faults=rates)
+    rates = FaultRates(
+        duplicate=0.02, late=0.02, malformed=0.01, violation=0.02, late_by_ms=600_000
+    )
+    return run_sim(
+        tmp_path_factory.mktemp("faulty"), scale="classic", hours=6, seed=5, faults=rates
+    )

@@ -19,7 +19,11 @@ def _manifest(sim: Sim) -> list[dict[str, object]]:
 
 
 def _by_kind(sim: Sim, kind: str, topic: str | None = None) -> list[dict[str, object]]:
-    return [e for e in _manifest(sim) if e["kind"] == kind and (topic is None or e.get("topic") == topic)]
+    return [
+        e
+        for e in _manifest(sim)
+        if e["kind"] == kind and (topic is None or e.get("topic") == topic)
+    ]
 
 
 def test_every_kind_is_injected(faulty: Sim) -> None:
@@ -52,8 +56,14 @@ def test_violations_are_caught_with_their_reason(faulty: Sim, topic: str) -> Non
         for line, reasons in zip(invalid["_line"], invalid["reasons"], strict=True):
             caught[(f.name, line)] = list(reasons)
     assert set(caught) == set(listed)
-    field_of = {"event_type": "event_type", "product_id": "product_id", "ts": "ts", "user_id": "user_id",
-                "loyalty_status": "loyalty_status", "email": "email"}
+    field_of = {
+        "event_type": "event_type",
+        "product_id": "product_id",
+        "ts": "ts",
+        "user_id": "user_id",
+        "loyalty_status": "loyalty_status",
+        "email": "email",
+    }
     for key, detail in listed.items():
         field = field_of[str(detail).split(" ", 1)[0]]
         assert any(f"{topic}.{field}" in r for r in caught[key]), (detail, caught[key])
@@ -76,7 +86,9 @@ def test_late_events_are_behind_the_watermark(faulty: Sim) -> None:
     """Judged as the stream does: watermark = max event time before it − lateness, in arrival order."""
     rows = []
     for f in faulty.log.list("clicks"):
-        frame = validate_table("clicks", parse_jsonl(faulty.log.read(f), "clicks", origin=f.name).frame).valid
+        frame = validate_table(
+            "clicks", parse_jsonl(faulty.log.read(f), "clicks", origin=f.name).frame
+        ).valid
         ms = frame["ts"].dt.epoch("ms")
         rows += [(f.name, line, t) for line, t in zip(frame["_line"], ms, strict=True)]
     late: set[tuple[str, int]] = set()
@@ -88,7 +100,11 @@ def test_late_events_are_behind_the_watermark(faulty: Sim) -> None:
                 late.add((name, line))
         max_seen = ts if max_seen is None else max(max_seen, ts)
     end_ms = START_MS + 6 * 3_600_000
-    listed = {(e["file"], e["line"]) for e in _by_kind(faulty, "late", "clicks") if int(e["ts_ms"]) < end_ms - 1_200_000}
+    listed = {
+        (e["file"], e["line"])
+        for e in _by_kind(faulty, "late", "clicks")
+        if int(e["ts_ms"]) < end_ms - 1_200_000
+    }
     assert listed and listed <= late
     # and the clean stream is in order: nothing else is late
     all_late = {(e["file"], e["line"]) for e in _by_kind(faulty, "late", "clicks")}
@@ -102,5 +118,7 @@ def test_oltp_violations_are_caught_by_the_contracts(faulty: Sim) -> None:
         listed = {int(e["key"]) for e in _by_kind(faulty, "violation") if e.get("table") == table}  # type: ignore[arg-type]
         flagged = set(checked[table].invalid[key].to_list())
         assert listed and flagged == listed, (table, listed ^ flagged)
-    reasons = checked["orders"].invalid.select(pl.col("reasons").list.join("; ")).to_series().to_list()
+    reasons = (
+        checked["orders"].invalid.select(pl.col("reasons").list.join("; ")).to_series().to_list()
+    )
     assert all("total_amount" in r or "delivery_date" in r for r in reasons)

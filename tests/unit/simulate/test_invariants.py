@@ -35,7 +35,14 @@ def test_history_has_the_preset_counts(scale: str) -> None:
 
 def test_classic_is_the_course_default() -> None:
     p = PRESETS["classic"]
-    assert (p.users, p.categories, p.products, p.orders, p.reviews, p.loyalty_points) == (500, 20, 800, 3000, 2000, 3000)
+    assert (p.users, p.categories, p.products, p.orders, p.reviews, p.loyalty_points) == (
+        500,
+        20,
+        800,
+        3000,
+        2000,
+        3000,
+    )
 
 
 def test_every_table_passes_its_contract(sim: Sim) -> None:
@@ -76,7 +83,9 @@ def test_orders_add_up_and_prices_match_products(sim: Sim) -> None:
 
 
 def test_dates_follow_each_other(sim: Sim) -> None:
-    o = sim.tables["orders"].join(sim.tables["users"].select("user_id", "registration_date"), on="user_id")
+    o = sim.tables["orders"].join(
+        sim.tables["users"].select("user_id", "registration_date"), on="user_id"
+    )
     assert (o["order_date"] >= o["registration_date"]).all()
     delivered = o.filter(pl.col("delivery_date").is_not_null())
     assert (delivered["delivery_date"] > delivered["order_date"]).all()
@@ -86,7 +95,11 @@ def test_dates_follow_each_other(sim: Sim) -> None:
 
 def test_reviews_are_of_bought_and_delivered_products(sim: Sim) -> None:
     o, d, r = sim.tables["orders"], sim.tables["order_details"], sim.tables["reviews"]
-    bought = d.join(o, on="order_id").group_by("user_id", "product_id").agg(pl.col("delivery_date").min())
+    bought = (
+        d.join(o, on="order_id")
+        .group_by("user_id", "product_id")
+        .agg(pl.col("delivery_date").min())
+    )
     rv = r.join(bought, on=["user_id", "product_id"], how="left")
     assert rv["delivery_date"].null_count() == 0
     assert (rv["created_at"] > rv["delivery_date"]).all()
@@ -99,23 +112,36 @@ def test_loyalty_points_come_from_paid_orders_and_promotions(sim: Sim) -> None:
     assert (lp["points"] > 0).all()
     joined = lp.join(u.select("user_id", "registration_date"), on="user_id")
     assert joined.height == lp.height
-    assert (joined.filter(pl.col("reason") != "order")["created_at"] >= joined.filter(pl.col("reason") != "order")["registration_date"]).all()
+    assert (
+        joined.filter(pl.col("reason") != "order")["created_at"]
+        >= joined.filter(pl.col("reason") != "order")["registration_date"]
+    ).all()
 
 
 def test_unique_emails_and_registrations_match_users(sim: Sim) -> None:
     u = sim.tables["users"]
     assert u["email"].is_unique().all()
-    reg = validate_table("registrations", parse_jsonl(sim.topic_bytes("registrations"), "registrations", "r").frame).valid
+    reg = validate_table(
+        "registrations", parse_jsonl(sim.topic_bytes("registrations"), "registrations", "r").frame
+    ).valid
     assert reg["user_id"].is_in(u["user_id"].implode()).all()
     assert reg["user_id"].min() > 0
 
 
 def test_purchases_become_orders_of_known_users_and_products(classic_day: Sim) -> None:
-    clicks = validate_table("clicks", parse_jsonl(classic_day.topic_bytes("clicks"), "clicks", "c").frame).valid
-    u, p, o = classic_day.tables["users"], classic_day.tables["products"], classic_day.tables["orders"]
+    clicks = validate_table(
+        "clicks", parse_jsonl(classic_day.topic_bytes("clicks"), "clicks", "c").frame
+    ).valid
+    u, p, o = (
+        classic_day.tables["users"],
+        classic_day.tables["products"],
+        classic_day.tables["orders"],
+    )
     assert clicks["user_id"].is_in(u["user_id"].implode()).all()
     assert clicks["product_id"].is_in(p["product_id"].implode()).all()
-    live_orders = o.filter(pl.col("order_date") >= pl.lit(START_MS * 1000).cast(pl.Datetime("us", "Etc/UTC")))
+    live_orders = o.filter(
+        pl.col("order_date") >= pl.lit(START_MS * 1000).cast(pl.Datetime("us", "Etc/UTC"))
+    )
     purchase_sessions = clicks.filter(pl.col("event_type") == "purchase")["session_id"].n_unique()
     assert live_orders.height == purchase_sessions > 0
     # the funnel narrows: views > clicks > add_to_cart > purchase
@@ -124,7 +150,9 @@ def test_purchases_become_orders_of_known_users_and_products(classic_day: Sim) -
 
 
 def test_popularity_is_skewed_and_traffic_follows_the_day(classic_day: Sim) -> None:
-    clicks = validate_table("clicks", parse_jsonl(classic_day.topic_bytes("clicks"), "clicks", "c").frame).valid
+    clicks = validate_table(
+        "clicks", parse_jsonl(classic_day.topic_bytes("clicks"), "clicks", "c").frame
+    ).valid
     per_product = clicks.group_by("product_id").len().sort("len", descending=True)["len"].to_numpy()
     top_decile = per_product[: len(per_product) // 10].sum() / per_product.sum()
     assert top_decile > 0.3  # Zipf-like: the top 10% of products draw far more than 10%
