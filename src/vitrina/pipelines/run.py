@@ -37,6 +37,12 @@ def _simulate(settings: Settings, progress: Callable[[int, int], None] | None) -
     return run_simulate(settings, domain="all", on_progress=progress)
 
 
+def _stream(settings: Settings, progress: Callable[[int, int], None] | None) -> Any:
+    from vitrina.stream.job import run_stream
+
+    return run_stream(settings, follow=False)
+
+
 def _ingest(settings: Settings, progress: Callable[[int, int], None] | None) -> Any:
     from vitrina.ingest.run import run_ingest
 
@@ -58,6 +64,7 @@ def _publish(settings: Settings, progress: Callable[[int, int], None] | None) ->
 # The steps of the main job, in order. Each takes the settings and an optional progress callback.
 STEPS: list[tuple[str, Callable[[Settings, Callable[[int, int], None] | None], Any]]] = [
     ("simulate", _simulate),
+    ("stream", _stream),
     ("ingest", _ingest),
     ("transform", _transform),
     ("publish", _publish),
