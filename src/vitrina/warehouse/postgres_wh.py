@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from vitrina.errors import BackendError, ServiceUnavailable
 from vitrina.warehouse.base import Warehouse, normalise_arrow, quote_ident, sql_type
+from vitrina.warehouse.pgcopy import COPY_SIGNATURE, COPY_TRAILER, encode_rows, supports
 
 __all__ = ["PostgresWarehouse", "copy_type"]
 
@@ -54,6 +55,9 @@ def copy_type(t: pa.DataType) -> str:
     if pa.types.is_binary(t):
         return "bytea"
     return "text"
+
+
+_COPY_BATCH_ROWS = 262_144
 
 
 def _rows(table: pa.Table) -> Iterator[tuple[Any, ...]]:
@@ -118,14 +122,18 @@ class PostgresWarehouse(Warehouse):
 
     def _copy(self, target: str, table: pa.Table) -> int:
         cols = ", ".join(quote_ident(c) for c in table.column_names)
+        statement = f"copy {target} ({cols}) from stdin (format binary)"
         try:
-            with (
-                self.con.cursor() as cur,
-                cur.copy(f"copy {target} ({cols}) from stdin (format binary)") as cp,
-            ):
-                cp.set_types([copy_type(f.type) for f in table.schema])
-                for row in _rows(table):
-                    cp.write_row(row)
+            with self.con.cursor() as cur, cur.copy(statement) as cp:
+                if all(supports(f.type) for f in table.schema):
+                    cp.write(COPY_SIGNATURE)
+                    for batch in table.to_batches(max_chunksize=_COPY_BATCH_ROWS):
+                        cp.write(encode_rows(pa.Table.from_batches([batch], table.schema)))
+                    cp.write(COPY_TRAILER)
+                else:  # rare types: psycopg encodes row by row
+                    cp.set_types([copy_type(f.type) for f in table.schema])
+                    for row in _rows(table):
+                        cp.write_row(row)
         except self._psycopg.Error as exc:
             raise BackendError(f"binary COPY into {target} failed: {exc}") from exc
         return table.num_rows

@@ -121,7 +121,8 @@ def run_transform(settings: Settings, *, select: str | None = None) -> Transform
         "--no-send-anonymous-usage-stats",
     ]  # fmt: skip
     if select:
-        args += ["--select", select]
+        # Only tests whose every parent is selected: a partial build must not test unbuilt models.
+        args += ["--select", select, "--indirect-selection", "cautious"]
     started = time.perf_counter()
     # dbt prints its own progress to stdout; stdout is for data, so send it to stderr.
     with _environment(env), contextlib.redirect_stdout(sys.stderr):
