@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from vitrina.contracts.base import Contract, Ref, RowRule
-from vitrina.contracts.batch import Validation, validate_table
+from vitrina.contracts.batch import Validation, output_schema, validate_table
 from vitrina.contracts.clickstream import Click, Registration
 from vitrina.contracts.jsonl import ParsedBatch, parse_jsonl
 from vitrina.contracts.registry import DOMAINS, ENTITIES, contract_for
@@ -41,6 +41,7 @@ __all__ = [
     "User",
     "Validation",
     "contract_for",
+    "output_schema",
     "parse_jsonl",
     "validate_table",
     "validate_world",

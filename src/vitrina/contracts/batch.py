@@ -11,7 +11,7 @@ from vitrina.contracts.checks import TYPE_ERRORS_COLUMN, field_exprs
 from vitrina.contracts.registry import contract_for
 from vitrina.contracts.spec import field_specs
 
-__all__ = ["ERRORS_SCHEMA", "Validation", "check_table", "validate_table"]
+__all__ = ["ERRORS_SCHEMA", "Validation", "check_table", "output_schema", "validate_table"]
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,21 @@ def _firsts(pairs: list[tuple[pl.Expr, pl.Expr]]) -> list[pl.Expr]:
 
 def _empty_errors() -> pl.DataFrame:
     return pl.DataFrame(schema=ERRORS_SCHEMA)
+
+
+_OUTPUT_DTYPES: dict[str, pl.DataType] = {
+    "int": pl.Int64(),
+    "str": pl.String(),
+    "enum": pl.String(),
+    "money": pl.Decimal(12, 2),
+    "timestamp": pl.Datetime("ms", "UTC"),
+    "date_or_timestamp": pl.Datetime("ms", "UTC"),
+}
+
+
+def output_schema(entity: str) -> pl.Schema:
+    """The schema of ``Validation.valid`` for ``entity`` (without ``_line``)."""
+    return pl.Schema({s.name: _OUTPUT_DTYPES[s.kind] for s in field_specs(contract_for(entity))})
 
 
 def validate_table(entity: str, df: pl.DataFrame) -> Validation:

@@ -93,7 +93,8 @@ def _int(
     checks: list[Check] = [
         ("type", col.is_not_null() & v.is_null(), pl.format("expected an integer, got {}", shown))
     ]
-    return value, checks + _bound_checks(spec, v, shown)
+    # A range failure means the value parsed: show the integer, not how it was spelled.
+    return value, checks + _bound_checks(spec, v, v.cast(pl.String))
 
 
 def _str(
@@ -226,10 +227,10 @@ def field_exprs(spec: FieldSpec, schema: pl.Schema, v: pl.Expr) -> FieldExprs:
         head.append(("missing", col.is_null(), pl.lit("missing")))
     if TYPE_ERRORS_COLUMN in schema:
         wrong = pl.col(TYPE_ERRORS_COLUMN).list.contains(spec.name).fill_null(False)
-        label = {"int": "an integer", "money": "a number or string"}.get(spec.kind, "a string")
-        head.append(
-            ("type", wrong, pl.format(f"expected {label}, got JSON {{}}", show_value(col, dtype)))
-        )
+        label = {"int": "an integer", "enum": "|".join(spec.values)}.get(spec.kind, "a string")
+        rule = "enum" if spec.kind == "enum" else "type"  # what pydantic says for a Literal
+        shown = show_value(col, dtype)
+        head.append((rule, wrong, pl.format(f"expected {label}, got JSON {{}}", shown)))
     money = spec.kind == "money"
     return FieldExprs(
         value=value,

@@ -62,9 +62,7 @@ def export_schemas(directory: Path, entities: list[str] | None = None) -> list[P
     for name, schema in schemas.items():
         path = directory / f"{name}.schema.json"
         tmp = directory / f".{name}.schema.json.tmp"
-        tmp.write_bytes(
-            orjson.dumps(schema, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
-        )
+        tmp.write_bytes(orjson.dumps(schema, option=orjson.OPT_INDENT_2) + b"\n")
         os.replace(tmp, path)
         written.append(path)
     log.info("wrote %d schemas to %s", len(written), directory)
