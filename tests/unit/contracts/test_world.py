@@ -77,7 +77,8 @@ def test_order_cannot_come_before_the_user_registered() -> None:
     # The second order is on the registration day itself (a date is midnight UTC): fine.
     assert reasons(out) == [
         [
-            "orders.order_date: 2026-01-04T23:59:59.000Z before user 1 registration_date 2026-01-05T00:00:00.000Z"
+            "orders.order_date: 2026-01-04T23:59:59.000Z before user 1 "
+            "registration_date 2026-01-05T00:00:00.000Z"
         ]
     ]
     assert out.valid["order_id"].to_list() == [2]
