@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from vitrina.cli.app import app, out_console
+from vitrina.cli.app import app, err_console, out_console
 from vitrina.contracts import ENTITIES, contract_for, parse_jsonl, validate_table
 from vitrina.contracts.schema import export_schemas
 from vitrina.contracts.spec import field_specs
@@ -35,6 +35,28 @@ def export(
     """Write one JSON Schema file per entity into DIRECTORY."""
     for path in export_schemas(directory, entity or None):
         out_console.print(str(path), markup=False, highlight=False)
+
+
+@contracts_app.command("bench")
+def bench(
+    rows: Annotated[int, typer.Option(min=0, help="How many click events.")] = 1_000_000,
+    malformed_rate: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Share of lines cut in half.")
+    ] = 0.0,
+    seed: Annotated[int, typer.Option(help="Random seed of the generated events.")] = 1,
+) -> None:
+    """Parse and validate ROWS click events; the last line is one JSON object with the figures."""
+    from vitrina.contracts.bench import run_bench
+
+    with err_console.status(f"parsing and validating {rows:,} click events"):
+        figures = run_bench(rows, seed=seed, malformed_rate=malformed_rate).as_dict()
+    table = Table(title="vitrina contracts bench", show_header=False)
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    for key, value in figures.items():
+        table.add_row(key, f"{value:,}")
+    err_console.print(table)
+    sys.stdout.write(orjson.dumps(figures).decode() + "\n")
 
 
 @contracts_app.command("list")

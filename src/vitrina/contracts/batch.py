@@ -82,8 +82,12 @@ def check_table(entity: str, df: pl.DataFrame) -> Validation:
     """Like :func:`validate_table`, but ``valid`` keeps ``_row`` (for cross-record rules)."""
     model = contract_for(entity)
     specs = field_specs(model)
-    schema = df.schema
     names = [s.name for s in specs]
+    # Dictionary-encoded text (Arrow dictionaries, polars Categorical/Enum) is text.
+    coded = [n for n in names if isinstance(df.schema.get(n), pl.Categorical | pl.Enum)]
+    if coded:
+        df = df.with_columns(pl.col(coded).cast(pl.String))
+    schema = df.schema
     v = {n: pl.col(f"__v_{n}") for n in names}
     fx = {s.name: field_exprs(s, schema, v[s.name]) for s in specs}
     rule_values = {n: fx[n].rule_value(v[n]) for n in names}

@@ -142,3 +142,13 @@ def test_a_large_table_is_checked_in_one_pass() -> None:
     assert result.invalid.height == int(broken.sum())
     assert result.valid.height == n - int(broken.sum())
     assert result.counts_by_rule() == {"enum": int(broken.sum())}
+
+
+def test_dictionary_encoded_text_is_text() -> None:
+    df = frame("clicks", [record("clicks"), record("clicks", event_id="e2", event_type="hover")])
+    df = df.with_columns(
+        pl.col("event_type").cast(pl.Categorical), pl.col("device").cast(pl.Enum(["mobile"]))
+    )
+    result = validate_table("clicks", df)
+    assert result.errors.select("_row", "field", "rule").rows() == [(1, "event_type", "enum")]
+    assert result.valid["event_type"].dtype == pl.String

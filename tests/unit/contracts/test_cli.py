@@ -81,3 +81,12 @@ def test_list_names_every_entity(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for entity in ("users", "order_details", "loyalty_points", "clicks", "registrations"):
         assert entity in out
+
+
+def test_bench_prints_its_figures_as_the_last_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["contracts", "bench", "--rows", "20000", "--malformed-rate", "0.01"]) == 0
+    figures = orjson.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert figures["rows"] == 20000
+    assert 100 < figures["malformed"] < 400
+    assert figures["invalid"] == 0
+    assert figures["parse_rows_per_s"] > 0 and figures["validate_rows_per_s"] > 0
