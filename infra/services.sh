@@ -3,7 +3,8 @@
 #   bash infra/services.sh up [NAME...]      install what is missing, start, wait until it answers
 #   bash infra/services.sh down [NAME...]    stop by PID (data is kept in infra/.run/NAME/)
 #   bash infra/services.sh status [NAME...]  one line per service; exit 0 only when all are up
-#   bash infra/services.sh url NAME          the service's URL (used by the pytest fixtures)
+#   bash infra/services.sh url NAME          the service's URL
+#   bash infra/services.sh info NAME         key=value lines: URL, credentials... (pytest fixtures)
 # NAME is one of: postgres mariadb redis kafka neo4j minio (default: all). See README "Services".
 set -euo pipefail
 
@@ -86,6 +87,26 @@ status_one() {
   [[ $state == up ]]
 }
 
+# Run "$1 NAME" for every NAME at once (VITRINA_SERVICES_PARALLEL=0: one after the other);
+# FAILED lists the names whose run failed.
+FAILED=()
+parallel_each() {
+  local fn=$1 name i
+  shift
+  FAILED=()
+  if [[ ${VITRINA_SERVICES_PARALLEL:-1} == 0 || $# -le 1 ]]; then
+    for name in "$@"; do "$fn" "$name" || FAILED+=("$name"); done
+  else
+    local pids=()
+    for name in "$@"; do
+      "$fn" "$name" &
+      pids+=($!)
+    done
+    for i in "${!pids[@]}"; do wait "${pids[i]}" || FAILED+=("${@:i+1:1}"); done
+  fi
+  ((${#FAILED[@]} == 0))
+}
+
 main() {
   local cmd=${1:-}
   shift || true
@@ -99,13 +120,14 @@ main() {
       for name in "${names[@]}"; do
         case $name in kafka | neo4j | minio) require_probe_python ;; esac
       done
-      for name in "${names[@]}"; do up_one "$name" || failed+=("$name"); done
-      ((${#failed[@]} == 0)) || die "could not start: ${failed[*]} (logs in $RUN_DIR/NAME/NAME.log)"
+      # Installs one after the other (apt and Maven hold locks), then starts in parallel.
+      for name in "${names[@]}"; do
+        live_pid "$name" >/dev/null || "svc_${name}_install"
+      done
+      parallel_each up_one "${names[@]}" || die "could not start: ${FAILED[*]} (logs in $RUN_DIR/NAME/NAME.log)"
       ;;
     down)
-      # Reverse order: dependants first (none today, but keeps the habit).
-      local i
-      for ((i = ${#names[@]} - 1; i >= 0; i--)); do down_one "${names[i]}"; done
+      parallel_each down_one "${names[@]}" || die "could not stop: ${FAILED[*]}"
       ;;
     status)
       for name in "${names[@]}"; do status_one "$name" || failed+=("$name"); done
@@ -116,8 +138,15 @@ main() {
       "svc_${names[0]}_url"
       printf '\n'
       ;;
+    info)
+      ((${#names[@]} == 1)) || die "info takes exactly one service name"
+      printf 'url=%s\n' "$("svc_${names[0]}_url")"
+      printf 'data=%s\n' "$(svc_dir "${names[0]}")"
+      printf 'pid=%s\n' "$(live_pid "${names[0]}" || true)"
+      "svc_${names[0]}_info"
+      ;;
     *)
-      die "usage: infra/services.sh up|down|status|url [NAME...] (names: ${ALL_SERVICES[*]})"
+      die "usage: infra/services.sh up|down|status|url|info [NAME...] (names: ${ALL_SERVICES[*]})"
       ;;
   esac
 }

@@ -72,3 +72,4 @@ svc_kafka_version() {
   [[ -n $jar ]] && basename "$jar" .jar | sed 's/^kafka_2.13-//' || printf 'not installed'
 }
 svc_kafka_url() { printf 'kafka://%s:%s' "$HOST" "$KAFKA_PORT"; }
+svc_kafka_info() { printf 'bootstrap=%s:%s\ncontroller=%s:%s\n' "$HOST" "$KAFKA_PORT" "$HOST" "$KAFKA_CONTROLLER_PORT"; }

@@ -43,3 +43,4 @@ SQL
 
 svc_mariadb_version() { "$MARIADBD" --version | grep -o 'Ver [^ ]*' | cut -d' ' -f2 | cut -d- -f1-2; }
 svc_mariadb_url() { printf 'mysql://vitrina:vitrina@%s:%s/vitrina' "$HOST" "$MARIADB_PORT"; }
+svc_mariadb_info() { printf 'host=%s\nport=%s\nuser=vitrina\npassword=vitrina\ndatabase=vitrina\n' "$HOST" "$MARIADB_PORT"; }

@@ -29,3 +29,7 @@ svc_minio_setup() { :; } # the readiness probe creates the bucket when it is mis
 svc_minio_version() { printf '%s' "$MINIO_MODULE_VERSION"; }
 svc_minio_url() { printf 'http://%s:%s' "$HOST" "$MINIO_PORT"; }
 svc_minio_note() { printf 'bucket=%s user=%s' "$MINIO_BUCKET" "$MINIO_USER"; }
+svc_minio_info() {
+  printf 'endpoint=http://%s:%s\nuser=%s\npassword=%s\nbucket=%s\n' "$HOST" "$MINIO_PORT" \
+    "$MINIO_USER" "$MINIO_PASSWORD" "$MINIO_BUCKET"
+}

@@ -91,3 +91,7 @@ svc_neo4j_version() {
   fi
 }
 svc_neo4j_url() { printf 'bolt://%s:%s' "$HOST" "$NEO4J_PORT"; }
+svc_neo4j_info() {
+  printf 'user=%s\npassword=%s\n' "$NEO4J_USER" "$(_neo4j_password)"
+  printf 'gds=%s\n' "$(cat "$(svc_dir neo4j)/gds.txt" 2>/dev/null || printf 'unknown')"
+}

@@ -20,7 +20,11 @@ svc_postgres_start() {
   data=$dir/data
   mkdir -p "$dir" "$(_pg_sock)"
   run_as postgres
-  [[ $(id -u) -eq 0 ]] && chown postgres: "$dir" "$(_pg_sock)"
+  if [[ $(id -u) -eq 0 ]]; then
+    chown postgres: "$dir" "$(_pg_sock)"
+    "${RUN_AS[@]}" test -w "$dir" ||
+      die "postgres: OS user postgres cannot reach $dir (a parent folder is private); set VITRINA_RUN_DIR elsewhere"
+  fi
   if [[ ! -s $data/PG_VERSION ]]; then
     rm -rf "$data"
     log "postgres: initdb $data"
@@ -51,3 +55,7 @@ SQL
 
 svc_postgres_version() { "$PG_BIN/postgres" --version | awk '{print $3}'; }
 svc_postgres_url() { printf 'postgresql://vitrina:vitrina@%s:%s/vitrina' "$HOST" "$POSTGRES_PORT"; }
+svc_postgres_info() {
+  printf 'host=%s\nport=%s\nuser=vitrina\npassword=vitrina\n' "$HOST" "$POSTGRES_PORT"
+  printf 'source_url=postgresql://vitrina:vitrina@%s:%s/vitrina_source\n' "$HOST" "$POSTGRES_PORT"
+}

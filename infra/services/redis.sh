@@ -16,3 +16,4 @@ svc_redis_ready() { [[ $(redis-cli -h "$HOST" -p "$REDIS_PORT" PING 2>/dev/null)
 svc_redis_setup() { :; }
 svc_redis_version() { redis-server --version | grep -o 'v=[^ ]*' | cut -d= -f2; }
 svc_redis_url() { printf 'redis://%s:%s/0' "$HOST" "$REDIS_PORT"; }
+svc_redis_info() { printf 'host=%s\nport=%s\n' "$HOST" "$REDIS_PORT"; }

@@ -1,0 +1,230 @@
+"""Session fixtures for integration tests on real services started by infra/services.sh.
+
+Each fixture makes sure its service runs (``bash infra/services.sh up NAME``: nothing to do when
+it already answers, started otherwise) and hands out where it is. A service that cannot start
+FAILS the test with the script's output; nothing is ever skipped. Names are stable:
+
+- ``postgres_url`` -> ``postgresql://vitrina:vitrina@127.0.0.1:5432/vitrina`` (role vitrina);
+  ``postgres_source_url`` -> the same server, database ``vitrina_source``.
+- ``mariadb_url`` -> ``mysql://vitrina:vitrina@127.0.0.1:3306/vitrina``;
+  ``mariadb_params`` -> dict(host, port, user, password, database) for ``pymysql.connect(**p)``.
+- ``redis_url`` -> ``redis://127.0.0.1:6379/0``.
+- ``kafka_bootstrap`` -> ``127.0.0.1:9092`` (KRaft, one node; transactions work; topics are NOT
+  auto-created: create yours with an explicit partition count, e.g. with ``kafka_topic``).
+- ``kafka_topic`` -> a factory ``kafka_topic(partitions=1) -> str`` creating a fresh topic.
+- ``neo4j_url`` -> ``bolt://127.0.0.1:7687``; ``neo4j_auth`` -> ``("neo4j", "vitrina-neo4j")``;
+  ``neo4j_gds`` -> True when Graph Data Science (PageRank) is loaded.
+- ``minio`` -> :class:`Minio` (endpoint, user, password, bucket, ``storage_options`` for
+  s3fs/fsspec, ``url(path)`` -> ``s3://vitrina/<path>``); the bucket exists.
+- ``services`` -> :class:`Services` (``up/down/status/info`` by name) for tests that stop and
+  start services (mark them ``restarts_services``).
+
+Ports and credentials come from the script (``infra/services.sh info NAME``), so the env vars it
+honours (VITRINA_POSTGRES_PORT, ...) apply here too. Tests marked ``restarts_services`` (they
+stop and start services) run at the end of the session so other tests keep their connections.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "infra" / "services.sh"
+START_TIMEOUT_S = 900  # a cold machine installs packages, fetches jars and builds MinIO
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "restarts_services: stops and starts services; runs at the end of the session"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Move the tests that restart services to the end (stable order otherwise)."""
+    items.sort(key=lambda item: item.get_closest_marker("restarts_services") is not None)
+
+
+def _run(
+    *args: str, env: dict[str, str] | None = None, timeout: float = START_TIMEOUT_S
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", str(SCRIPT), *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@dataclass
+class Services:
+    """Drives infra/services.sh; remembers which services it has seen up this session.
+
+    ``env`` overrides the script's settings (VITRINA_RUN_DIR, VITRINA_<NAME>_PORT, ...): a
+    second, isolated set of servers for tests that stop and start them.
+    """
+
+    env: dict[str, str] = field(default_factory=dict)
+    started: set[str] = field(default_factory=set)
+
+    def _run(
+        self, *args: str, timeout: float = START_TIMEOUT_S
+    ) -> subprocess.CompletedProcess[str]:
+        return _run(*args, env=self.env, timeout=timeout)
+
+    def up(self, *names: str, force: bool = False) -> None:
+        """Start the services (force: ask the script even if seen up this session)."""
+        wanted = [n for n in names if force or n not in self.started]
+        if not wanted:
+            return
+        proc = self._run("up", *wanted)
+        if proc.returncode != 0:
+            pytest.fail(
+                f"services {' '.join(wanted)} could not start (infra/services.sh up exit "
+                f"{proc.returncode}):\n{proc.stderr[-4000:]}{proc.stdout[-1000:]}",
+                pytrace=False,
+            )
+        self.started.update(wanted)
+
+    def down(self, *names: str) -> None:
+        proc = self._run("down", *names, timeout=300)
+        self.started.difference_update(names)
+        if proc.returncode != 0:
+            pytest.fail(f"infra/services.sh down {' '.join(names)} failed:\n{proc.stderr}")
+
+    def status(self, *names: str) -> list[str]:
+        """The script's status lines (``name up|down version url``), whatever the exit code."""
+        return self._run("status", *names, timeout=120).stdout.splitlines()
+
+    def info(self, name: str) -> dict[str, str]:
+        proc = self._run("info", name, timeout=60)
+        if proc.returncode != 0:
+            pytest.fail(f"infra/services.sh info {name} failed:\n{proc.stderr}", pytrace=False)
+        pairs = (line.split("=", 1) for line in proc.stdout.splitlines() if "=" in line)
+        return {key: value for key, value in pairs}
+
+    def ensure(self, name: str) -> dict[str, str]:
+        self.up(name)
+        return self.info(name)
+
+
+@pytest.fixture(scope="session")
+def services() -> Services:
+    return Services()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(services: Services) -> str:
+    return services.ensure("postgres")["url"]
+
+
+@pytest.fixture(scope="session")
+def postgres_source_url(services: Services) -> str:
+    return services.ensure("postgres")["source_url"]
+
+
+@pytest.fixture(scope="session")
+def mariadb_url(services: Services) -> str:
+    return services.ensure("mariadb")["url"]
+
+
+@pytest.fixture(scope="session")
+def mariadb_params(services: Services) -> dict[str, Any]:
+    info = services.ensure("mariadb")
+    return {
+        "host": info["host"],
+        "port": int(info["port"]),
+        "user": info["user"],
+        "password": info["password"],
+        "database": info["database"],
+    }
+
+
+@pytest.fixture(scope="session")
+def redis_url(services: Services) -> str:
+    return services.ensure("redis")["url"]
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(services: Services) -> str:
+    return services.ensure("kafka")["bootstrap"]
+
+
+@pytest.fixture(scope="session")
+def kafka_topic(kafka_bootstrap: str) -> Iterator[Callable[..., str]]:
+    """A factory creating a fresh topic (unique name, explicit partitions); deleted afterwards."""
+    from confluent_kafka import KafkaException
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    admin = AdminClient({"bootstrap.servers": kafka_bootstrap})
+    created: list[str] = []
+
+    def make(partitions: int = 1, prefix: str = "test") -> str:
+        name = f"{prefix}-{uuid.uuid4().hex[:12]}"
+        futures = admin.create_topics(
+            [NewTopic(name, num_partitions=partitions, replication_factor=1)]
+        )
+        futures[name].result(30)
+        created.append(name)
+        return name
+
+    yield make
+    if created:
+        for future in admin.delete_topics(created, operation_timeout=30).values():
+            with contextlib.suppress(KafkaException):  # cleanup only; a restart may race it
+                future.result(30)
+
+
+@pytest.fixture(scope="session")
+def neo4j_url(services: Services) -> str:
+    return services.ensure("neo4j")["url"]
+
+
+@pytest.fixture(scope="session")
+def neo4j_auth(services: Services) -> tuple[str, str] | None:
+    info = services.ensure("neo4j")
+    return (info["user"], info["password"]) if info["password"] else None
+
+
+@pytest.fixture(scope="session")
+def neo4j_gds(services: Services) -> bool:
+    return services.ensure("neo4j")["gds"].startswith("yes")
+
+
+@dataclass(frozen=True)
+class Minio:
+    """Where the MinIO server is and how to talk to it."""
+
+    endpoint: str
+    user: str
+    password: str
+    bucket: str
+
+    @property
+    def storage_options(self) -> dict[str, Any]:
+        """fsspec/s3fs options: ``fsspec.filesystem("s3", **minio.storage_options)``."""
+        return {
+            "key": self.user,
+            "secret": self.password,
+            "client_kwargs": {"endpoint_url": self.endpoint, "region_name": "us-east-1"},
+        }
+
+    def url(self, path: str = "") -> str:
+        return f"s3://{self.bucket}/{path.lstrip('/')}"
+
+
+@pytest.fixture(scope="session")
+def minio(services: Services) -> Minio:
+    info = services.ensure("minio")
+    return Minio(info["endpoint"], info["user"], info["password"], info["bucket"])
