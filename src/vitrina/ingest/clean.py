@@ -116,7 +116,9 @@ def _typed(frame: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Expr:
 
 def to_clean(spec: TableSpec, valid: pl.DataFrame) -> pl.DataFrame:
     """Cast validated rows to the clean table's exact types and column order (times: naive UTC)."""
-    target = pl.from_arrow(spec.schema.empty_table()).schema
+    empty = pl.from_arrow(spec.schema.empty_table())
+    assert isinstance(empty, pl.DataFrame)
+    target = empty.schema
     return valid.select(*[_typed(valid, n, t) for n, t in target.items()], *_keep(valid))
 
 

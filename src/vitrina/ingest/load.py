@@ -16,6 +16,7 @@ from vitrina.ingest.tables import (
     CLEAN_SCHEMA,
     QUARANTINE,
     RAW_SCHEMA,
+    CLICK_ARRIVALS,
     STATUS_OBSERVATIONS,
     TABLES,
 )
@@ -44,6 +45,7 @@ def ensure_tables(wh: Warehouse) -> None:
         wh.ensure_table(CLEAN_SCHEMA, spec.entity, spec.clean_schema)
     wh.ensure_table(RAW_SCHEMA, "quarantine", QUARANTINE)
     wh.ensure_table(CLEAN_SCHEMA, "user_status_observations", STATUS_OBSERVATIONS)
+    wh.ensure_table(CLEAN_SCHEMA, "click_arrivals", CLICK_ARRIVALS)
 
 
 def read_clean(wh: Warehouse, entity: str) -> pl.DataFrame | None:
@@ -122,6 +124,8 @@ def load_prepared(wh: Warehouse, p: Prepared) -> int:
             [e],
         )
         wh.execute(sql("quarantine_add").format(target=q_t, stage=q_stage))
+        if p.arrivals is not None:
+            _load_arrivals(wh, p.arrivals, files)
     finally:
         for name in (f"_files_{e}", f"_raw_{e}", f"_clean_{e}", f"_quarantine_{e}"):
             wh.unstage(name)
@@ -148,3 +152,16 @@ def observe_statuses(wh: Warehouse, fallback: datetime) -> datetime:
         [observed_at, observed_at],
     )
     return observed_at
+
+
+def _load_arrivals(wh: Warehouse, arrivals: pl.DataFrame, files: str) -> None:
+    """Replace the click arrivals of the files read (inside the caller's transaction)."""
+    frame = arrivals.with_columns(pl.col("_file").alias("arrival_file"), pl.col("_line").alias("arrival_line"))
+    stage = wh.stage("_arrivals", _arrow(frame, CLICK_ARRIVALS))
+    try:
+        target = _q(CLEAN_SCHEMA, "click_arrivals")
+        columns = ", ".join(quote_ident(c) for c in CLICK_ARRIVALS.names)
+        wh.execute(sql("delete_arrivals").format(target=target, files=files))
+        wh.execute(sql("insert_all").format(target=target, columns=columns, stage=stage))
+    finally:
+        wh.unstage("_arrivals")

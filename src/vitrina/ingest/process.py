@@ -22,7 +22,7 @@ from vitrina.ingest.clean import (
 from vitrina.ingest.read import Batch
 from vitrina.ingest.tables import TABLES, TableSpec
 
-__all__ = ["Prepared", "apply_world_rules", "finish", "prepare"]
+__all__ = ["Prepared", "apply_world_rules", "cascade_references", "finish", "prepare"]
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ class Prepared:
     valid: pl.DataFrame
     quarantine: pl.DataFrame
     duplicates: int = 0
+    arrivals: pl.DataFrame | None = None  # clicks only: record-valid arrivals before dedupe
 
     @property
     def entity(self) -> str:
@@ -120,6 +121,7 @@ def prepare(batch: Batch, at: datetime) -> Prepared:
         raw=raw_all,
         valid=valid_all,
         quarantine=quarantine,
+        arrivals=valid_all.sort(SEQ) if spec.entity == "clicks" else None,
     )
 
 
@@ -168,6 +170,65 @@ def apply_world_rules(
         )
         p.valid = p.valid.filter(~pl.col(SEQ).is_in(bad.get_column(SEQ).implode()))
         log.info("%s: %d records break cross-record rules", entity, bad.height)
+
+
+def _target_keys(
+    targets: tuple[tuple[str, str], ...],
+    prepared: Mapping[str, Prepared],
+    reference: Callable[[str], pl.DataFrame | None],
+) -> pl.Series | None:
+    parts = []
+    for entity, column in targets:
+        frame = prepared[entity].valid if entity in prepared else reference(entity)
+        if frame is not None and column in frame.columns:
+            parts.append(frame.get_column(column).cast(pl.Int64))
+    return pl.concat(parts).drop_nulls().unique() if parts else None
+
+
+def cascade_references(
+    prepared: Mapping[str, Prepared],
+    reference: Callable[[str], pl.DataFrame | None],
+    at: datetime,
+) -> None:
+    """Quarantine records whose referenced record is not in the clean layer.
+
+    The contracts count a quarantined parent as existing (the record exists, it is only
+    broken), so its children pass them; the clean layer must stay referentially whole, so
+    children of a quarantined user, order or product follow it, level by level.
+    """
+    from vitrina.contracts import contract_for
+
+    changed = True
+    while changed:
+        changed = False
+        for entity, p in prepared.items():
+            for ref in contract_for(entity).references:
+                keys = _target_keys(ref.targets, prepared, reference)
+                if keys is None or ref.field not in p.valid.columns:
+                    continue
+                col = pl.col(ref.field)
+                orphans = p.valid.filter(
+                    col.is_not_null() & ~col.cast(pl.Int64).is_in(keys.implode())
+                )
+                if orphans.height == 0:
+                    continue
+                where = "/".join(t for t, _ in ref.targets)
+                reasons = orphans.select(
+                    pl.col(SEQ),
+                    pl.concat_list(
+                        pl.format(
+                            f"{entity}.{ref.field}: {{}} is not loaded in {where} (quarantined or missing)",
+                            col,
+                        )
+                    ).alias("reasons"),
+                )
+                p.quarantine = pl.concat(
+                    [p.quarantine, invalid_to_quarantine(p.spec, p.raw, reasons, at)],
+                    how="vertical",
+                )
+                p.valid = p.valid.filter(~pl.col(SEQ).is_in(orphans.get_column(SEQ).implode()))
+                log.info("%s: %d records refer to records not loaded", entity, orphans.height)
+                changed = True
 
 
 def finish(p: Prepared) -> None:

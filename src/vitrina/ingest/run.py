@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import polars as pl
+
 from vitrina.config import Settings
 from vitrina.ingest.load import ensure_tables, load_prepared, observe_statuses, read_clean
-from vitrina.ingest.process import Prepared, apply_world_rules, finish, prepare
+from vitrina.ingest.process import Prepared, apply_world_rules, cascade_references, finish, prepare
 from vitrina.ingest.read import Batch, read_dir, read_log, read_source
 from vitrina.ingest.tables import EVENT_ENTITIES, SHOP_ENTITIES
 from vitrina.warehouse import open_warehouse
@@ -125,7 +127,15 @@ def run_ingest(
         # Dedupe first: the world rules would otherwise quarantine a repeated key.
         for p in prepared.values():
             finish(p)
-        apply_world_rules(prepared, lambda entity: read_clean(wh, entity), at)
+        cache: dict[str, pl.DataFrame | None] = {}
+
+        def reference(entity: str) -> pl.DataFrame | None:
+            if entity not in cache:
+                cache[entity] = read_clean(wh, entity)
+            return cache[entity]
+
+        apply_world_rules(prepared, reference, at)
+        cascade_references(prepared, reference, at)
         loaded: dict[str, int] = {}
         with wh.transaction():
             for entity in (*EVENT_ENTITIES, *SHOP_ENTITIES):

@@ -8,6 +8,7 @@ import pyarrow as pa
 
 __all__ = [
     "CLEAN_SCHEMA",
+    "CLICK_ARRIVALS",
     "EVENT_ENTITIES",
     "QUARANTINE",
     "RAW_SCHEMA",
@@ -195,4 +196,17 @@ QUARANTINE = pa.schema(
 # Every observed change of a user's loyalty status (the SCD2 dimension is built from it).
 STATUS_OBSERVATIONS = pa.schema(
     [pa.field("user_id", _ID), pa.field("loyalty_status", _STR), pa.field("observed_at", _TS)]
+)
+
+# Every click that passes the record-level contract, duplicates included, in arrival order:
+# exactly what the stream's window engine sees, so top_products can agree with its output.
+CLICK_ARRIVALS = pa.schema(
+    [
+        pa.field("arrival_file", _STR),
+        pa.field("arrival_line", _ID),
+        pa.field("event_id", _STR),
+        pa.field("product_id", _ID),
+        pa.field("event_type", _STR),
+        pa.field("ts", _TS),
+    ]
 )

@@ -66,7 +66,7 @@ class DuckDBWarehouse(Warehouse):
             raise BackendError(f"bulk load into {schema}.{name} failed: {exc}") from exc
         finally:
             self.con.unregister(view)
-        return table.num_rows
+        return int(table.num_rows)
 
     def stage(self, name: str, table: pa.Table) -> str:
         # A registered Arrow table is a zero-copy view, already queryable by name.

@@ -43,7 +43,7 @@ class _Column:
 def supports(t: pa.DataType) -> bool:
     """Whether a column of Arrow type ``t`` can be encoded here (else use a row-wise writer)."""
     if pa.types.is_decimal(t):
-        return t.precision <= 18 and 0 <= t.scale <= 4
+        return bool(t.precision <= 18 and 0 <= t.scale <= 4)
     return any(
         f(t)
         for f in (
@@ -58,14 +58,15 @@ def supports(t: pa.DataType) -> bool:
     )
 
 
-
 def _valid(arr: pa.Array) -> npt.NDArray[np.bool_]:
     if arr.null_count == 0:
         return np.ones(len(arr), dtype=bool)
     return np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _fixed(values: npt.NDArray[np.generic], big_endian: str, valid: npt.NDArray[np.bool_]) -> _Column:
+def _fixed(
+    values: npt.NDArray[np.generic], big_endian: str, valid: npt.NDArray[np.bool_]
+) -> _Column:
     width = np.dtype(big_endian).itemsize
     raw = np.ascontiguousarray(values.astype(big_endian)).view(np.uint8).reshape(-1, width)
     lengths = np.where(valid, width, -1).astype(np.int64)
@@ -101,9 +102,13 @@ def _numeric(arr: pa.Array, valid: npt.NDArray[np.bool_]) -> _Column:
 def _strings(arr: pa.Array, valid: npt.NDArray[np.bool_]) -> _Column:
     if not pa.types.is_large_string(arr.type):
         arr = arr.cast(pa.large_string())
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + len(arr) + 1]
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[
+        arr.offset : arr.offset + len(arr) + 1
+    ]
     data_buf = arr.buffers()[2]
-    data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    data = (
+        np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    )
     lengths = np.diff(offsets).astype(np.int64)
     lengths[~valid] = -1
     return _Column(lengths=lengths, offsets=offsets.astype(np.int64), data=data)
@@ -123,7 +128,9 @@ def _encode_column(arr: pa.Array) -> _Column:
         days = arr.cast(pa.int32()).fill_null(0).to_numpy()
         return _fixed(days - _PG_EPOCH_DAYS, ">i4", valid)
     if pa.types.is_boolean(t):
-        return _fixed(arr.fill_null(False).to_numpy(zero_copy_only=False).astype(np.uint8), "u1", valid)
+        return _fixed(
+            arr.fill_null(False).to_numpy(zero_copy_only=False).astype(np.uint8), "u1", valid
+        )
     if pa.types.is_floating(t):
         return _fixed(arr.cast(pa.float64()).fill_null(0).to_numpy(), ">f8", valid)
     if pa.types.is_int8(t) or pa.types.is_int16(t):
@@ -152,12 +159,18 @@ def _field_array(col: _Column, n: int) -> pa.Array:
             keep[~present, 4:] = False
             data = block[keep]
         offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        return pa.Array.from_buffers(pa.large_binary(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+        return pa.Array.from_buffers(
+            pa.large_binary(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+        )
     assert col.offsets is not None and col.data is not None
     header = pa.Array.from_buffers(
         pa.large_binary(),
         n,
-        [None, pa.py_buffer(np.arange(0, 4 * n + 1, 4, dtype=np.int64)), pa.py_buffer(lengths_be.reshape(-1))],
+        [
+            None,
+            pa.py_buffer(np.arange(0, 4 * n + 1, 4, dtype=np.int64)),
+            pa.py_buffer(lengths_be.reshape(-1)),
+        ],
     )
     values = pa.Array.from_buffers(
         pa.large_binary(), n, [None, pa.py_buffer(col.offsets), pa.py_buffer(col.data)]
@@ -182,13 +195,20 @@ def encode_rows(table: pa.Table) -> bytes:
     count = np.full(n, table.num_columns, dtype=">i2").view(np.uint8)
     fields = [
         pa.Array.from_buffers(
-            pa.large_binary(), n, [None, pa.py_buffer(np.arange(0, 2 * n + 1, 2, dtype=np.int64)), pa.py_buffer(count)]
+            pa.large_binary(),
+            n,
+            [None, pa.py_buffer(np.arange(0, 2 * n + 1, 2, dtype=np.int64)), pa.py_buffer(count)],
         )
     ]
-    fields += [_field_array(_encode_column(table.column(i).combine_chunks()), n) for i in range(table.num_columns)]
+    fields += [
+        _field_array(_encode_column(table.column(i).combine_chunks()), n)
+        for i in range(table.num_columns)
+    ]
     rows = pc.binary_join_element_wise(*fields, pa.scalar(b"", pa.large_binary())) if n else None
     body = b""
     if rows is not None:
-        offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset : rows.offset + n + 1]
+        offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[
+            rows.offset : rows.offset + n + 1
+        ]
         body = rows.buffers()[2].to_pybytes()[int(offsets[0]) : int(offsets[-1])]
     return body

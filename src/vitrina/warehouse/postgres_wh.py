@@ -136,7 +136,7 @@ class PostgresWarehouse(Warehouse):
                         cp.write_row(row)
         except self._psycopg.Error as exc:
             raise BackendError(f"binary COPY into {target} failed: {exc}") from exc
-        return table.num_rows
+        return int(table.num_rows)
 
     def stage(self, name: str, table: pa.Table) -> str:
         q = quote_ident(name)

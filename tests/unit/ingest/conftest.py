@@ -28,9 +28,14 @@ def table_digests(settings: Settings) -> dict[str, tuple[int, str]]:
         ).to_pylist()
         out = {}
         for n in names:
-            rows = wh.query_arrow(f'select * from "{n["table_schema"]}"."{n["table_name"]}"').to_pylist()
+            rows = wh.query_arrow(
+                f'select * from "{n["table_schema"]}"."{n["table_name"]}"'
+            ).to_pylist()
             lines = sorted(orjson.dumps(r, default=str, option=orjson.OPT_NAIVE_UTC) for r in rows)
-            out[f"{n['table_schema']}.{n['table_name']}"] = (len(rows), hashlib.sha256(b"\n".join(lines)).hexdigest())
+            out[f"{n['table_schema']}.{n['table_name']}"] = (
+                len(rows),
+                hashlib.sha256(b"\n".join(lines)).hexdigest(),
+            )
         return out
     finally:
         wh.close()
@@ -67,12 +72,18 @@ def shop_tables(loyalty_of_user_2: str = "Silver") -> dict[str, pa.Table]:
                 "last_name": ["Lee", "Roy"],
                 "email": ["ann@example.com", "BOB@example.com"],
                 "phone": ["+1 555 0101", "+1 555 0102"],
-                "registration_date": pa.array([_ts("2026-01-01T00:00:00"), _ts("2026-11-22T10:00:00")], ts),
+                "registration_date": pa.array(
+                    [_ts("2026-01-01T00:00:00"), _ts("2026-11-22T10:00:00")], ts
+                ),
                 "loyalty_status": ["Gold", loyalty_of_user_2],
             }
         ),
         "categories": pa.table(
-            {"category_id": [1, 2], "name": ["Books", "Novels"], "parent_category_id": pa.array([None, 1], pa.int64())}
+            {
+                "category_id": [1, 2],
+                "name": ["Books", "Novels"],
+                "parent_category_id": pa.array([None, 1], pa.int64()),
+            }
         ),
         "products": pa.table(
             {
@@ -127,7 +138,9 @@ def shop_tables(loyalty_of_user_2: str = "Silver") -> dict[str, pa.Table]:
     }
 
 
-def click_line(event_id: str, product_id: int, ts: str, event_type: str = "click", user_id: int = 1) -> bytes:
+def click_line(
+    event_id: str, product_id: int, ts: str, event_type: str = "click", user_id: int = 1
+) -> bytes:
     return orjson.dumps(
         {
             "event_id": event_id,

@@ -35,7 +35,9 @@ def _rows(settings: Settings, sql: str) -> list[dict[str, Any]]:
         wh.close()
 
 
-def _setup(settings: Settings, shop: Callable[..., dict[str, pa.Table]], click: Callable[..., bytes]) -> Any:
+def _setup(
+    settings: Settings, shop: Callable[..., dict[str, pa.Table]], click: Callable[..., bytes]
+) -> Any:
     _write_source(settings, shop())
     log = open_eventlog(settings.backend("eventlog"))
     log.write_slice(
@@ -53,8 +55,9 @@ def _setup(settings: Settings, shop: Callable[..., dict[str, pa.Table]], click: 
         + b"\n",
     )
     registration = (
-        b'{"event_id": "r1", "user_id": 2, "first_name": "Bob", "last_name": "Roy", "email": "bob@example.com",'
-        b' "phone": "+1 555 0102", "registration_date": "2026-11-22T10:00:00.000Z", "loyalty_status": "Bronze",'
+        b'{"event_id": "r1", "user_id": 2, "first_name": "Bob", "last_name": "Roy",'
+        b' "email": "bob@example.com", "phone": "+1 555 0102",'
+        b' "registration_date": "2026-11-22T10:00:00.000Z", "loyalty_status": "Bronze",'
         b' "ts": "2026-11-22T10:00:00.000Z"}\n'
     )
     log.write_slice("registrations", H12 - 7_200_000, registration)
@@ -69,7 +72,10 @@ def test_first_run_reads_source_and_log(settings: Settings, shop: Any, click: An
     assert report.counts("users").loaded == 2 and report.counts("registrations").loaded == 1
     assert report.counts("orders").loaded == 1
     origins = _rows(settings, "select origin, reasons from raw.quarantine order by origin")
-    assert [r["origin"] for r in origins] == ["clicks.20261122T120000Z.jsonl:4", "clicks.20261122T120000Z.jsonl:5"]
+    assert [r["origin"] for r in origins] == [
+        "clicks.20261122T120000Z.jsonl:4",
+        "clicks.20261122T120000Z.jsonl:5",
+    ]
     assert "clicks.event_type" in origins[1]["reasons"]
     users = _rows(settings, "select user_id, first_name, email from clean.users order by user_id")
     assert users[1] == {"user_id": 2, "first_name": "Bob", "email": "bob@example.com"}
@@ -99,7 +105,9 @@ def test_reingesting_an_interval_rereads_its_files_and_changes_nothing(
     assert digests(settings) == before
 
 
-def test_empty_interval_changes_no_event_table(settings: Settings, shop: Any, click: Any, digests: Digests) -> None:
+def test_empty_interval_changes_no_event_table(
+    settings: Settings, shop: Any, click: Any, digests: Digests
+) -> None:
     _setup(settings, shop, click)
     run_ingest(settings)
     before = digests(settings)
@@ -111,10 +119,20 @@ def test_empty_interval_changes_no_event_table(settings: Settings, shop: Any, cl
 def test_new_slice_adds_only_its_events(settings: Settings, shop: Any, click: Any) -> None:
     log = _setup(settings, shop, click)
     run_ingest(settings)
-    log.write_slice("clicks", H13, click("c1", 10, "2026-11-22T12:00:01.000Z") + b"\n" + click("c9", 11, "2026-11-22T13:00:09.000Z"))
+    log.write_slice(
+        "clicks",
+        H13,
+        click("c1", 10, "2026-11-22T12:00:01.000Z")
+        + b"\n"
+        + click("c9", 11, "2026-11-22T13:00:09.000Z"),
+    )
     report = run_ingest(settings)
     clicks = report.counts("clicks")
-    assert (clicks.read, clicks.loaded, clicks.duplicates) == (2, 1, 1)  # c1 is already in the warehouse
+    assert (clicks.read, clicks.loaded, clicks.duplicates) == (
+        2,
+        1,
+        1,
+    )  # c1 is already in the warehouse
     got = _rows(settings, "select event_id, arrival_file from clean.clicks order by event_id")
     assert got == [
         {"event_id": "c1", "arrival_file": "clicks.20261122T120000Z.jsonl"},
@@ -125,13 +143,18 @@ def test_new_slice_adds_only_its_events(settings: Settings, shop: Any, click: An
     assert raw == [{"n": 6}]  # every parsed line of both files; the malformed one is in quarantine
 
 
-def test_source_snapshot_replaces_and_records_status_changes(settings: Settings, shop: Any, click: Any) -> None:
+def test_source_snapshot_replaces_and_records_status_changes(
+    settings: Settings, shop: Any, click: Any
+) -> None:
     _setup(settings, shop, click)
     run_ingest(settings)
     _write_source(settings, shop(loyalty_of_user_2="Gold"))
     run_ingest(settings)
     users = _rows(settings, "select user_id, loyalty_status from clean.users order by user_id")
-    assert users == [{"user_id": 1, "loyalty_status": "Gold"}, {"user_id": 2, "loyalty_status": "Gold"}]
+    assert users == [
+        {"user_id": 1, "loyalty_status": "Gold"},
+        {"user_id": 2, "loyalty_status": "Gold"},
+    ]
     seen = _rows(
         settings,
         "select user_id, loyalty_status, cast(observed_at as varchar) as at "
@@ -145,7 +168,9 @@ def test_source_snapshot_replaces_and_records_status_changes(settings: Settings,
     ]
 
 
-def test_loyalty_history_scd2_from_registrations_and_snapshots(settings: Settings, shop: Any, click: Any) -> None:
+def test_loyalty_history_scd2_from_registrations_and_snapshots(
+    settings: Settings, shop: Any, click: Any
+) -> None:
     from vitrina.warehouse.transform import run_transform
 
     _setup(settings, shop, click)

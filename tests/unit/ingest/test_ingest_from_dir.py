@@ -43,7 +43,10 @@ def test_counts_per_entity(settings: Settings, world_dir: Path) -> None:
 
 def test_quarantine_keeps_payload_reasons_and_origin(settings: Settings, world_dir: Path) -> None:
     run_ingest(settings, from_dir=world_dir)
-    rows = _rows(settings, "select entity, origin, origin_file, payload, reasons from raw.quarantine order by origin")
+    rows = _rows(
+        settings,
+        "select entity, origin, origin_file, payload, reasons from raw.quarantine order by origin",
+    )
     assert [(r["entity"], r["origin"]) for r in rows] == [
         ("clicks", "dir:clicks/b.jsonl:2"),
         ("order_details", "dir:order_details/order_details.jsonl:8"),
@@ -53,39 +56,62 @@ def test_quarantine_keeps_payload_reasons_and_origin(settings: Settings, world_d
         ("users", "dir:users/users.jsonl:6"),
     ]
     user4 = rows[4]
-    assert "users.email" in str(user4["reasons"]) and "users.loyalty_status" in str(user4["reasons"])
+    assert "users.email" in str(user4["reasons"]) and "users.loyalty_status" in str(
+        user4["reasons"]
+    )
     assert '"email":"not-an-email"' in str(user4["payload"])
     assert str(rows[5]["reasons"]).startswith("malformed JSON")
     assert rows[5]["payload"] == '{"user_id": 5, "first_name": "Eve",'
     assert rows[0]["origin_file"] == "dir:clicks/b.jsonl"
 
 
-def test_clean_layer_is_trimmed_and_normalised_raw_layer_is_as_read(settings: Settings, world_dir: Path) -> None:
+def test_clean_layer_is_trimmed_and_normalised_raw_layer_is_as_read(
+    settings: Settings, world_dir: Path
+) -> None:
     run_ingest(settings, from_dir=world_dir)
-    clean = _rows(settings, "select first_name, email, loyalty_status from clean.users where user_id = 1")
-    assert clean == [{"first_name": "Ann", "email": "ann.lee@example.com", "loyalty_status": "Gold"}]
-    raw = _rows(settings, "select first_name, email, loyalty_status, _line from raw.users where user_id = '1' order by _line")
+    clean = _rows(
+        settings, "select first_name, email, loyalty_status from clean.users where user_id = 1"
+    )
+    assert clean == [
+        {"first_name": "Ann", "email": "ann.lee@example.com", "loyalty_status": "Gold"}
+    ]
+    raw = _rows(
+        settings,
+        "select first_name, email, loyalty_status, _line from raw.users where user_id = '1' order by _line",
+    )
     assert [(r["first_name"], r["email"], r["loyalty_status"], r["_line"]) for r in raw] == [
         (" Ann ", "Ann.Lee@Example.COM", "gold", 1),
         (" Ann ", "Ann.Lee@Example.COM", "gold", 4),
     ]
     status = _rows(settings, "select status from clean.orders where order_id = 103")
     assert status == [{"status": "delivered"}]
-    first = _rows(settings, "select arrival_file, arrival_line from clean.clicks where event_id = 'e-first'")
-    assert first == [{"arrival_file": "dir:clicks/a.jsonl", "arrival_line": 5}]  # the first delivery wins
+    first = _rows(
+        settings, "select arrival_file, arrival_line from clean.clicks where event_id = 'e-first'"
+    )
+    assert first == [
+        {"arrival_file": "dir:clicks/a.jsonl", "arrival_line": 5}
+    ]  # the first delivery wins
 
 
-def test_reingesting_the_same_files_changes_no_table(settings: Settings, world_dir: Path, digests: Digests) -> None:
+def test_reingesting_the_same_files_changes_no_table(
+    settings: Settings, world_dir: Path, digests: Digests
+) -> None:
     run_ingest(settings, from_dir=world_dir)
     before = digests(settings)
     again = run_ingest(settings, from_dir=world_dir)
     assert digests(settings) == before
-    assert before["clean.clicks"][0] == 21 and before["raw.clicks"][0] == 23 and before["raw.quarantine"][0] == 6
+    assert (
+        before["clean.clicks"][0] == 21
+        and before["raw.clicks"][0] == 23
+        and before["raw.quarantine"][0] == 6
+    )
     clicks = again.counts("clicks")
     assert (clicks.read, clicks.loaded, clicks.duplicates, clicks.quarantined) == (23, 0, 22, 1)
 
 
-def test_cli_ingest_from_dir(settings: Settings, world_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_ingest_from_dir(
+    settings: Settings, world_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = main(["--data-dir", str(settings.data_dir), "ingest", "--from", str(world_dir)])
     out = capsys.readouterr().out
     assert code == 0
@@ -95,7 +121,10 @@ def test_cli_ingest_from_dir(settings: Settings, world_dir: Path, capsys: pytest
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["ingest", "--start", "2026-11-02", "--end", "2026-11-01"], "--start must be before --end"),
+        (
+            ["ingest", "--start", "2026-11-02", "--end", "2026-11-01"],
+            "--start must be before --end",
+        ),
         (["ingest", "--start", "yesterday"], "--start"),
         (["ingest", "--from", "/nonexistent/folder"], "not a directory"),
     ],

@@ -36,7 +36,9 @@ def world_dir() -> Path:
 
 
 @pytest.fixture(scope="package")
-def built_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, IngestReport, TransformReport]]:
+def built_world(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Settings, IngestReport, TransformReport]]:
     """The world of tests/unit/transform/world ingested with --from and built by dbt (DuckDB)."""
     settings = _settings(tmp_path_factory.mktemp("world"))
     ingest = run_ingest(settings, from_dir=WORLD)

@@ -34,7 +34,9 @@ def test_top_products_pinned_score_and_ties(mart: Mart) -> None:
 def test_latest_closed_window_bounds(built_world: tuple[Settings, Any, Any], read: Reader) -> None:
     rows = read(built_world[0], "int_product_clicks__latest_window", "product_id", "intermediate")
     start_ms = 1_795_349_040_000  # 2026-11-22T12:04:00Z
-    assert {(r["window_start_ms"], r["window_end_ms"]) for r in rows} == {(start_ms, start_ms + 300_000)}
+    assert {(r["window_start_ms"], r["window_end_ms"]) for r in rows} == {
+        (start_ms, start_ms + 300_000)
+    }
     assert [(r["product_id"], r["clicks"]) for r in rows] == [(10, 3), (11, 1), (12, 2), (15, 3)]
 
 
@@ -49,13 +51,20 @@ def test_popular_products_as_of_end_of_data(mart: Mart) -> None:
     ]  # product 13: its click is two days old; 14: no clicks
 
 
-def test_top_n_and_weights_come_from_settings(built_world: tuple[Settings, Any, Any], read: Reader) -> None:
+def test_top_n_and_weights_come_from_settings(
+    built_world: tuple[Settings, Any, Any], read: Reader
+) -> None:
     scoring = {"top_n": 2, "click_weight": 0.0, "units_weight": 1.0}
-    settings = load_settings(data_dir=built_world[0].data_dir, environ={}, overrides={"scoring": scoring})
+    settings = load_settings(
+        data_dir=built_world[0].data_dir, environ={}, overrides={"scoring": scoring}
+    )
     try:
         run_transform(settings, select="top_products")
         rows = read(settings, "top_products", "rank")
-        assert [(r["rank"], r["product_id"], r["score"]) for r in rows] == [(1, 16, D("7.0000")), (2, 10, D("3.0000"))]
+        assert [(r["rank"], r["product_id"], r["score"]) for r in rows] == [
+            (1, 16, D("7.0000")),
+            (2, 10, D("3.0000")),
+        ]
     finally:
         run_transform(built_world[0], select="top_products")  # leave the shared world as it was
     assert len(read(built_world[0], "top_products", "rank")) == 6

@@ -24,12 +24,25 @@ def test_orders_facts_counts_every_status_and_rounds_half_up(mart: Mart) -> None
         (14, 1, 2, D("0.05"), D("0.03")),  # 0.025 rounds half up
         (16, 1, 7, D("7.00"), D("1.00")),
     ]
-    assert list(rows[0]) == ["product_id", "order_count", "total_units", "revenue", "avg_unit_price"]
+    assert list(rows[0]) == [
+        "product_id",
+        "order_count",
+        "total_units",
+        "revenue",
+        "avg_unit_price",
+    ]
 
 
 def test_user_activity_one_row_per_user_and_status(mart: Mart) -> None:
     rows = mart("mart_user_activity", "user_id, status")
-    assert list(rows[0]) == ["user_id", "first_name", "last_name", "status", "order_count", "total_spent"]
+    assert list(rows[0]) == [
+        "user_id",
+        "first_name",
+        "last_name",
+        "status",
+        "order_count",
+        "total_spent",
+    ]
     assert [tuple(r.values()) for r in rows] == [
         (1, "Ann", "Lee", "cancelled", 1, D("50.00")),
         (1, "Ann", "Lee", "delivered", 1, D("310.00")),
@@ -56,7 +69,13 @@ def test_product_rating_every_product_null_without_reviews(mart: Mart) -> None:
 
 def test_user_loyalty_points_every_user_zero_when_none(mart: Mart) -> None:
     rows = mart("mart_user_loyalty_points", "user_id")
-    assert list(rows[0]) == ["user_id", "first_name", "last_name", "loyalty_status", "total_loyalty_points"]
+    assert list(rows[0]) == [
+        "user_id",
+        "first_name",
+        "last_name",
+        "loyalty_status",
+        "total_loyalty_points",
+    ]
     assert [tuple(r.values()) for r in rows] == [
         (1, "Ann", "Lee", "Gold", 15),  # "gold" in the file, title-cased
         (2, "Bob", "Roy", "Silver", 0),  # one entry of 0 points
@@ -77,17 +96,26 @@ def test_average_check_per_status_and_loyalty(mart: Mart) -> None:
 
 def test_star_schema_dimensions(mart: Mart) -> None:
     products = {r["product_id"]: r for r in mart("dim_products", "product_id")}
-    assert (products[10]["category_name"], products[10]["top_category_name"]) == ("Phones", "Electronics")
+    assert (products[10]["category_name"], products[10]["top_category_name"]) == (
+        "Phones",
+        "Electronics",
+    )
     assert (products[12]["category_name"], products[12]["top_category_name"]) == ("Books", "Books")
     history = mart("dim_user_loyalty_history", "user_id, version")
-    assert [(r["user_id"], r["version"], r["loyalty_status"], r["is_current"]) for r in history] == [
+    assert [
+        (r["user_id"], r["version"], r["loyalty_status"], r["is_current"]) for r in history
+    ] == [
         (1, 1, "Gold", True),
         (2, 1, "Silver", True),
         (3, 1, "Bronze", True),
     ]
     assert str(history[0]["valid_from"]) == "2026-01-01 00:00:00"  # from the registration date
     days = mart("dim_dates", "date_day")
-    assert (str(days[0]["date_day"]), str(days[-1]["date_day"]), len(days)) == ("2026-01-01", "2026-11-22", 326)
+    assert (str(days[0]["date_day"]), str(days[-1]["date_day"]), len(days)) == (
+        "2026-01-01",
+        "2026-11-22",
+        326,
+    )
     orders = mart("fct_orders", "order_id")
     assert [(r["order_id"], r["loyalty_status_at_order"], r["units"]) for r in orders][:2] == [
         (100, "Gold", 4),

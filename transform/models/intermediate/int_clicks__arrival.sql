@@ -1,11 +1,13 @@
 {#
-  One row per click event, with the stream's watermark as it stood when the event arrived.
-  Arrival order = event-log file name (files sort in time order), then line. The watermark
+  One row per arrival of a click event that passes the record-level contract (duplicates
+  included: the stream engine sees them too), with the stream's watermark as it stood when
+  the event arrived. Arrival order = event-log file name (files sort in time order), then
+  line. The watermark
   before event i is max(ts of events 0..i-1) - lateness over every event type (views move it
   too), exactly as the stream engine judges it (ARCHITECTURE.md, "Windows").
 #}
 with clicks as (
-    select * from {{ ref('stg_clickstream__clicks') }}
+    select * from {{ ref('stg_clickstream__click_arrivals') }}
 ),
 
 timed as (

@@ -1,11 +1,17 @@
 {#
-  One row per product clicked in the 24 hours before the end of the data. The end of the data
-  is the time of the last click-stream event (any type); the periods are (end - 1h, end] and
+  One row per product clicked in the 24 hours before the end of the data (validated,
+  deduplicated click events). The end of the data is the time of the last click-stream event
+  (any type); the periods are (end - 1h, end] and
   (end - 24h, end]. Only event_type = 'click' counts. Ranks: most clicks first, ties by
   product_id ascending (1, 2, 3, ... without gaps).
 #}
-with clicks as (
-    select * from {{ ref('int_clicks__arrival') }}
+with events as (
+    select * from {{ ref('fct_clicks') }}
+),
+
+clicks as (
+    select product_id, event_type, {{ vitrina.epoch_ms('event_at') }} as event_ms
+    from events
 ),
 
 end_of_data as (
