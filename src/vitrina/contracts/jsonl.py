@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import orjson
 import polars as pl
 
 from vitrina.contracts.base import Contract
+from vitrina.contracts.lines import Lines, line_error
 from vitrina.contracts.probe import probe_json_types, read_schema
 from vitrina.contracts.registry import contract_for
 
@@ -51,27 +50,6 @@ def _read(chunk: bytes, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return pl.read_ndjson(io.BytesIO(chunk), schema=schema)
 
 
-def _scan_lines(lines: list[bytes]) -> tuple[list[int], list[tuple[int, bytes, str]]]:
-    """1-based numbers of the JSON-object lines, and the malformed ones; blank lines are neither."""
-    good: list[int] = []
-    bad: list[tuple[int, bytes, str]] = []
-    loads, error = orjson.loads, orjson.JSONDecodeError
-    for number, line in enumerate(lines, start=1):
-        try:
-            value = loads(line)
-        except error as exc:
-            if line.strip():
-                bad.append((number, line, f"malformed JSON: {exc}"))
-            continue
-        if isinstance(value, dict):
-            good.append(number)
-        else:
-            bad.append(
-                (number, line, f"malformed JSON: expected an object, got {type(value).__name__}")
-            )
-    return good, bad
-
-
 def _bisect(
     lines: list[bytes],
     numbers: list[int],
@@ -94,46 +72,38 @@ def _bisect(
 
 
 def _parse_lines(
-    contract: type[Contract], lines: list[bytes], bad: list[tuple[int, bytes, str]]
+    contract: type[Contract], lines: Lines, bad: list[tuple[int, bytes, str]]
 ) -> pl.DataFrame:
-    """The slow path: find malformed lines one by one, then read the rest columnar."""
-    numbers, malformed = _scan_lines(lines)
-    bad += malformed
+    """The slow path: screen every line at once, judge the suspects one by one, read the rest."""
+    ok = lines.objects()
+    for index in np.flatnonzero(~ok).tolist():
+        line = lines.get([index + 1])[0]
+        if not line.strip():
+            continue  # a blank line is no record
+        reason = line_error(line)
+        if reason is None:
+            ok[index] = True
+        else:
+            bad.append((index + 1, line, reason))
+    numbers = (np.flatnonzero(ok) + 1).tolist()
     if not numbers:
         return pl.DataFrame(schema={**read_schema(contract), _LINE: pl.Int64()})
-    good = b"\n".join(lines[n - 1] for n in numbers)
+    good = lines.select(ok)
     line_col = pl.Series(_LINE, numbers, dtype=pl.Int64)
     try:
         frame = _read(good, read_schema(contract)).with_columns(line_col)
-        return probe_json_types(contract, frame, lambda ns: [lines[n - 1] for n in ns])
+        return probe_json_types(contract, frame, lines.get)
     except Exception as exc:  # an integer field holds something else somewhere
         log.debug("typed read failed (%s); reading integers as text", exc)
     text_schema = read_schema(contract, ints_as_text=True)
     try:
         frame = _read(good, text_schema).with_columns(line_col)
-    except Exception:
+    except Exception:  # a line the screen passed that polars refuses: find it
         frames: list[pl.DataFrame] = []
-        _bisect([lines[n - 1] for n in numbers], numbers, text_schema, frames, bad)
+        _bisect(lines.get(numbers), numbers, text_schema, frames, bad)
         empty = pl.DataFrame(schema={**text_schema, _LINE: pl.Int64()})
         frame = pl.concat(frames).sort(_LINE) if frames else empty
-    return probe_json_types(
-        contract, frame, lambda ns: [lines[n - 1] for n in ns], ints_as_text=True
-    )
-
-
-def _line_getter(body: bytes) -> Callable[[list[int]], list[bytes]]:
-    """Fetch lines by 1-based number without splitting the whole buffer."""
-    offsets: list[np.ndarray] = []
-
-    def get(numbers: list[int]) -> list[bytes]:
-        if not offsets:
-            newlines = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == 10)
-            offsets.append(np.concatenate([[0], newlines + 1]))
-            offsets.append(np.concatenate([newlines, [len(body)]]))
-        starts, ends = offsets
-        return [body[starts[n - 1] : ends[n - 1]] for n in numbers]
-
-    return get
+    return probe_json_types(contract, frame, lines.get, ints_as_text=True)
 
 
 def parse_jsonl(data: bytes, entity: str, origin: str) -> ParsedBatch:
@@ -159,9 +129,16 @@ def parse_jsonl(data: bytes, entity: str, origin: str) -> ParsedBatch:
         except Exception as exc:
             log.debug("%s: columnar parse failed (%s); checking line by line", origin, exc)
         if frame is not None:
-            frame = probe_json_types(contract, frame, _line_getter(body))
+            found: list[Lines] = []  # offsets only when the probe needs lines
+
+            def get(numbers: list[int]) -> list[bytes]:
+                if not found:
+                    found.append(Lines(body, end))
+                return found[0].get(numbers)
+
+            frame = probe_json_types(contract, frame, get)
         else:
-            frame = _parse_lines(contract, body[:end].split(b"\n"), bad)
+            frame = _parse_lines(contract, Lines(body, end), bad)
     bad.sort()
     bad_frame = pl.DataFrame(
         {

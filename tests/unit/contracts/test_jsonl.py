@@ -125,3 +125,25 @@ def test_bad_lines_and_records_cover_the_input() -> None:
     batch = parse_jsonl(data, "orders", "x")
     assert batch.frame["_line"].to_list() == [1, 3, 5]
     assert batch.bad["_line"].to_list() == [2, 4]
+
+
+def test_a_large_buffer_with_every_kind_of_bad_line() -> None:
+    """Past a few thousand lines the screen runs vectorised; the verdicts must not change."""
+    good = [orjson.dumps(record("clicks", event_id=f"e{i}")) for i in range(5000)]
+    odd = {
+        10: b"[1]",
+        11: b"   " + good[11],  # leading spaces: still a good object
+        500: good[500][:30],
+        501: b"",
+        777: b'{"event_id": "x", "ts": NaN}',  # JSON some parsers take: still malformed here
+        1200: b"\xff\xfe",
+        3000: b"  ",
+        4999: b'{"a": 1}{"b": 2}',
+    }
+    lines = [odd.get(i, line) for i, line in enumerate(good)]
+    batch = parse_jsonl(b"\n".join(lines) + b"\n", "clicks", "big")
+    assert batch.bad["_line"].to_list() == [11, 501, 778, 1201, 5000]
+    assert batch.frame.height == 5000 - 5 - 2
+    assert 12 in batch.frame["_line"].to_list()
+    assert batch.frame.filter(pl.col("_line") == 12)["event_id"].item() == "e11"
+    assert validate_table("clicks", batch.frame).invalid.height == 0
