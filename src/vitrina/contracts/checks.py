@@ -19,8 +19,8 @@ TYPE_ERRORS_COLUMN = "_type_errors"
 UTC_MS = pl.Datetime("ms", "UTC")
 _SECONDS = "%Y-%m-%dT%H:%M:%S"
 _INT_TEXT = r"^-?\d{1,18}$"
-_NUMBER_TEXT = r"^-?\d{1,15}(\.\d+)?$"
-_MONEY_TEXT = r"^-?\d{1,15}(\.\d{1,2})?$"
+_NUMBER_TEXT = r"^-?\d+(\.\d+)?([eE][+\-]?\d+)?$"
+_MONEY_TEXT = r"^-?\d+(\.\d{1,2})?$"
 
 # (rule, fails, message): `fails` is evaluated on every row, `message` only on failing rows.
 Check = tuple[str, pl.Expr, pl.Expr]
@@ -138,6 +138,12 @@ def _enum(
     return value, [("enum", fails, pl.format(f"{{}} not in {allowed}", shown))]
 
 
+def _whole_cents(v: pl.Expr) -> pl.Expr:
+    # The tolerance covers binary floating point (about 1e-16 relative), nothing coarser.
+    cents = v * 100
+    return (cents - cents.round(0)).abs() <= 1e-6 + cents.abs() * 1e-14
+
+
 def _money(
     spec: FieldSpec, col: pl.Expr, dtype: pl.DataType, v: pl.Expr
 ) -> tuple[pl.Expr, list[Check]]:
@@ -145,11 +151,16 @@ def _money(
     value: pl.Expr
     if dtype == pl.String:
         value = pl.when(col.str.contains(_NUMBER_TEXT)).then(col.cast(pl.Float64, strict=False))
-        places_ok = col.str.contains(_MONEY_TEXT)
+        # With an exponent (1.5e3) the places are those of the value, as for a JSON number.
+        places_ok = (
+            pl.when(col.str.contains("[eE]"))
+            .then(_whole_cents(v))
+            .otherwise(col.str.contains(_MONEY_TEXT))
+        )
     elif dtype.is_numeric():
         raw = col.cast(pl.Float64)
-        value = pl.when(raw.is_finite() & (raw.abs() < 1e15)).then(raw)
-        places_ok = ((v * 100) - (v * 100).round(0)).abs() <= 1e-6
+        value = pl.when(raw.is_finite()).then(raw)
+        places_ok = _whole_cents(v)
     else:
         value, places_ok = pl.lit(None, pl.Float64), pl.lit(False)
     checks: list[Check] = [
