@@ -78,7 +78,10 @@ def _sample(n: int) -> pa.Table:
             "product_id": pa.array(rng.integers(1, 5_000, n)),
             "event_type": pa.array(rng.choice(["view", "click", "add_to_cart"], n)),
             "ts": pa.array((1_795_349_040_000 + np.arange(n) * 7).astype("datetime64[ms]")),
-            "price": pa.array([Decimal(int(c)).scaleb(-2) for c in rng.integers(1, 1_000_000, n)], pa.decimal128(12, 2)),
+            "price": pa.array(
+                [Decimal(int(c)).scaleb(-2) for c in rng.integers(1, 1_000_000, n)],
+                pa.decimal128(12, 2),
+            ),
         }
     )
 
@@ -91,9 +94,15 @@ def test_binary_copy_round_trips_every_type(wh: Warehouse) -> None:
             "f": pa.array([1.5, None, -0.25, 1e300]),
             "b": pa.array([True, False, None, True]),
             "s": pa.array(["héllo", None, "", "x" * 1000]),
-            "ts": pa.array([dt.datetime(2026, 11, 22, 12, 0, 0, 123000), None, dt.datetime(1999, 1, 1), None], pa.timestamp("ms")),
+            "ts": pa.array(
+                [dt.datetime(2026, 11, 22, 12, 0, 0, 123000), None, dt.datetime(1999, 1, 1), None],
+                pa.timestamp("ms"),
+            ),
             "d": pa.array([dt.date(2026, 1, 1), None, dt.date(1970, 1, 1), dt.date(2000, 1, 1)]),
-            "m": pa.array([Decimal("12.34"), None, Decimal("-0.05"), Decimal("9999999999.99")], pa.decimal128(12, 2)),
+            "m": pa.array(
+                [Decimal("12.34"), None, Decimal("-0.05"), Decimal("9999999999.99")],
+                pa.decimal128(12, 2),
+            ),
         }
     )
     schema = wh.schema_for_test  # type: ignore[attr-defined]
@@ -132,7 +141,9 @@ def test_binary_copy_is_much_faster_than_executemany(wh: Warehouse, warehouse_ur
         cur.executemany(f'insert into "{schema}".bulk values (%s, %s, %s, %s, %s, %s)', rows)
         con.commit()
         many_rate = small.num_rows / (time.perf_counter() - started)
-    print(f"\nPostgreSQL load: binary COPY {copy_rate:,.0f} rows/s, executemany {many_rate:,.0f} rows/s")
+    print(
+        f"\nPostgreSQL load: binary COPY {copy_rate:,.0f} rows/s, executemany {many_rate:,.0f} rows/s"
+    )
     assert wh.table_rows(schema, "bulk") == 210_000
     assert copy_rate > 4 * many_rate
 
@@ -151,9 +162,14 @@ def _digests(settings: Settings) -> dict[str, tuple[int, str]]:
         ).to_pylist()
         out = {}
         for n in names:
-            rows = wh.query_arrow(f'select * from "{n["table_schema"]}"."{n["table_name"]}"').to_pylist()
+            rows = wh.query_arrow(
+                f'select * from "{n["table_schema"]}"."{n["table_name"]}"'
+            ).to_pylist()
             lines = sorted(orjson.dumps(r, default=str) for r in rows)
-            out[f"{n['table_schema']}.{n['table_name']}"] = (len(rows), hashlib.sha256(b"\n".join(lines)).hexdigest())
+            out[f"{n['table_schema']}.{n['table_name']}"] = (
+                len(rows),
+                hashlib.sha256(b"\n".join(lines)).hexdigest(),
+            )
         return out
     finally:
         wh.close()
@@ -162,12 +178,17 @@ def _digests(settings: Settings) -> dict[str, tuple[int, str]]:
 def _marts(settings: Settings) -> dict[str, list[dict[str, Any]]]:
     wh = open_warehouse(settings.backend("warehouse"))
     try:
-        return {m: wh.query_arrow(f"select * from marts.{m} order by {o}").to_pylist() for m, o in MARTS.items()}
+        return {
+            m: wh.query_arrow(f"select * from marts.{m} order by {o}").to_pylist()
+            for m, o in MARTS.items()
+        }
     finally:
         wh.close()
 
 
-def test_ingest_and_dbt_on_postgres_give_the_same_marts_as_duckdb(tmp_path: Path, warehouse_url: str) -> None:
+def test_ingest_and_dbt_on_postgres_give_the_same_marts_as_duckdb(
+    tmp_path: Path, warehouse_url: str
+) -> None:
     pg = _settings(tmp_path / "pg", warehouse_url)
     duck = _settings(tmp_path / "duck")
     pg_report = run_ingest(pg, from_dir=WORLD)

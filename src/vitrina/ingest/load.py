@@ -14,9 +14,9 @@ from vitrina.ingest.clean import SEQ
 from vitrina.ingest.process import Prepared
 from vitrina.ingest.tables import (
     CLEAN_SCHEMA,
+    CLICK_ARRIVALS,
     QUARANTINE,
     RAW_SCHEMA,
-    CLICK_ARRIVALS,
     STATUS_OBSERVATIONS,
     TABLES,
 )
@@ -103,7 +103,8 @@ def load_prepared(wh: Warehouse, p: Prepared) -> int:
             )
             loaded = p.valid.height
         else:
-            wh.execute(sql("delete_files").format(target=raw_t, files=files))
+            delete = "delete_keys" if p.keyed else "delete_files"
+            wh.execute(sql(delete).format(target=raw_t, files=files, stage=raw_stage))
             wh.execute(sql("insert_all").format(target=raw_t, columns=raw_cols, stage=raw_stage))
             counted = wh.query_arrow(
                 sql("count_new_events").format(target=clean_t, stage=clean_stage, key=key)
@@ -116,16 +117,15 @@ def load_prepared(wh: Warehouse, p: Prepared) -> int:
                 )
             )
         q_t = _q(RAW_SCHEMA, "quarantine")
-        scope = "true" if p.snapshot else "false"
-        wh.execute(
-            sql("quarantine_forget").format(
+        if not p.keyed:  # a Kafka read may cover part of a block: nothing to forget
+            scope = "true" if p.snapshot else "false"
+            forget = sql("quarantine_forget").format(
                 target=q_t, all_files=scope, files=files, stage=q_stage
-            ),
-            [e],
-        )
+            )
+            wh.execute(forget, [e])
         wh.execute(sql("quarantine_add").format(target=q_t, stage=q_stage))
         if p.arrivals is not None:
-            _load_arrivals(wh, p.arrivals, files)
+            _load_arrivals(wh, p.arrivals, files, keyed=p.keyed)
     finally:
         for name in (f"_files_{e}", f"_raw_{e}", f"_clean_{e}", f"_quarantine_{e}"):
             wh.unstage(name)
@@ -154,14 +154,17 @@ def observe_statuses(wh: Warehouse, fallback: datetime) -> datetime:
     return observed_at
 
 
-def _load_arrivals(wh: Warehouse, arrivals: pl.DataFrame, files: str) -> None:
+def _load_arrivals(wh: Warehouse, arrivals: pl.DataFrame, files: str, *, keyed: bool) -> None:
     """Replace the click arrivals of the files read (inside the caller's transaction)."""
-    frame = arrivals.with_columns(pl.col("_file").alias("arrival_file"), pl.col("_line").alias("arrival_line"))
+    frame = arrivals.with_columns(
+        pl.col("_file").alias("arrival_file"), pl.col("_line").alias("arrival_line")
+    )
     stage = wh.stage("_arrivals", _arrow(frame, CLICK_ARRIVALS))
     try:
         target = _q(CLEAN_SCHEMA, "click_arrivals")
         columns = ", ".join(quote_ident(c) for c in CLICK_ARRIVALS.names)
-        wh.execute(sql("delete_arrivals").format(target=target, files=files))
+        delete = "delete_arrival_keys" if keyed else "delete_arrivals"
+        wh.execute(sql(delete).format(target=target, files=files, stage=stage))
         wh.execute(sql("insert_all").format(target=target, columns=columns, stage=stage))
     finally:
         wh.unstage("_arrivals")

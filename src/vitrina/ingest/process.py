@@ -41,6 +41,7 @@ class Prepared:
     quarantine: pl.DataFrame
     duplicates: int = 0
     arrivals: pl.DataFrame | None = None  # clicks only: record-valid arrivals before dedupe
+    keyed: bool = False
 
     @property
     def entity(self) -> str:
@@ -122,6 +123,7 @@ def prepare(batch: Batch, at: datetime) -> Prepared:
         valid=valid_all,
         quarantine=quarantine,
         arrivals=valid_all.sort(SEQ) if spec.entity == "clicks" else None,
+        keyed=batch.keyed,
     )
 
 

@@ -37,19 +37,30 @@ class Batch:
     bad: list[pl.DataFrame] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     slice_files: list[Any] = field(default_factory=list)  # event-log files to mark done
+    keyed: bool = False  # raw rows are replaced by (file, line), not by whole file (Kafka)
     _next_seq: int = 0
 
     @property
     def read_count(self) -> int:
         return sum(f.height for f in self.frames) + sum(b.height for b in self.bad)
 
-    def add_jsonl(self, data: bytes, file: str) -> None:
+    def add_jsonl(self, data: bytes, file: str, line_numbers: list[int] | None = None) -> None:
+        """Parse one file; ``line_numbers`` renames line i (1-based) to ``line_numbers[i-1]``."""
         from vitrina.contracts import parse_jsonl
 
         parsed = parse_jsonl(data, self.entity, file)
         frame = parsed.frame
-        self._add(frame, file)
         bad = parsed.bad
+        if line_numbers is not None:
+            numbers = pl.Series("_n", line_numbers, dtype=pl.Int64)
+
+            def renumber(f: pl.DataFrame) -> pl.DataFrame:
+                return f.with_columns(
+                    pl.col("_line").cast(pl.Int64).map_batches(lambda s: numbers.gather(s - 1))
+                )
+
+            frame, bad = renumber(frame), renumber(bad)
+        self._add(frame, file)
         if bad.height:
             self.bad.append(
                 bad.select(

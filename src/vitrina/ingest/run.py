@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import polars as pl
 
@@ -84,21 +86,51 @@ class IngestReport:
 
 def _read_inputs(
     settings: Settings, start_ms: int | None, end_ms: int | None, from_dir: Path | None
-) -> tuple[list[Batch], object]:
+) -> tuple[list[Batch], Callable[[list[Prepared]], None]]:
+    """The batches of this run and what to do once they are loaded (mark files, commit offsets)."""
     if from_dir is not None:
-        return read_dir(Path(from_dir)), None
-    from vitrina.eventlog import Manifest, open_eventlog
+        return read_dir(Path(from_dir)), lambda _: None
     from vitrina.source import open_source
 
-    eventlog = open_eventlog(settings.backend("eventlog"))
-    manifest = Manifest(eventlog, consumer="ingest")
-    batches = [read_log(eventlog, manifest, topic, start_ms, end_ms) for topic in EVENT_ENTITIES]
+    url = settings.backend("eventlog")
+    batches: list[Batch]
+    done: Callable[[list[Prepared]], None]
+    if urlsplit(url).scheme == "kafka":
+        from vitrina.eventlog.kafka import bootstrap_of
+        from vitrina.ingest.kafka_read import KafkaTopicReader
+
+        topics = {
+            "clicks": str(settings.get("kafka", "clicks_topic")),
+            "registrations": "registrations",
+        }
+        # One consumer group per clicks topic, so a renamed topic starts from its beginning.
+        reader = KafkaTopicReader(bootstrap_of(url), group=f"vitrina-ingest.{topics['clicks']}")
+        interval = start_ms is not None or end_ms is not None
+        batches = [reader.read(e, topics[e], from_start=interval) for e in EVENT_ENTITIES]
+
+        def done(_: list[Prepared]) -> None:
+            reader.commit()
+
+    else:
+        from vitrina.eventlog import Manifest, open_eventlog
+
+        eventlog = open_eventlog(url)
+        manifest = Manifest(eventlog, consumer="ingest")
+        batches = [
+            read_log(eventlog, manifest, topic, start_ms, end_ms) for topic in EVENT_ENTITIES
+        ]
+
+        def done(prepared: list[Prepared]) -> None:
+            files = [f for p in prepared for f in p.slice_files]
+            if files:
+                manifest.mark_done(files)
+
     source = open_source(settings.backend("source"))
     try:
         batches += read_source(source)
     finally:
         source.close()
-    return batches, manifest
+    return batches, done
 
 
 def run_ingest(
@@ -116,9 +148,7 @@ def run_ingest(
     """
     started = time.perf_counter()
     at = datetime.now(tz=UTC).replace(tzinfo=None, microsecond=0)
-    batches, manifest = _read_inputs(
-        settings, start_ms, end_ms, Path(from_dir) if from_dir else None
-    )
+    batches, done = _read_inputs(settings, start_ms, end_ms, Path(from_dir) if from_dir else None)
     prepared: dict[str, Prepared] = {b.entity: prepare(b, at) for b in batches}
 
     wh = open_warehouse(settings.backend("warehouse"))
@@ -145,10 +175,7 @@ def run_ingest(
                 observe_statuses(wh, at)
     finally:
         wh.close()
-    if manifest is not None:
-        done = [f for p in prepared.values() for f in p.slice_files]
-        if done:
-            manifest.mark_done(done)  # type: ignore[attr-defined]
+    done(list(prepared.values()))
     counts = tuple(
         EntityCounts(e, p.read, loaded[e], p.duplicates, p.quarantine.height)
         for e, p in prepared.items()

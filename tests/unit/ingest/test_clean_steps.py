@@ -33,7 +33,9 @@ def test_normalise_trims_and_fixes_case_of_text_only() -> None:
 
 
 def test_dedupe_keeps_first_arrival() -> None:
-    frame = pl.DataFrame({"event_id": ["a", "b", "a", "c", "b"], SEQ: [0, 1, 2, 3, 4], "v": [1, 2, 3, 4, 5]})
+    frame = pl.DataFrame(
+        {"event_id": ["a", "b", "a", "c", "b"], SEQ: [0, 1, 2, 3, 4], "v": [1, 2, 3, 4, 5]}
+    )
     kept, dropped = dedupe_first(frame.reverse(), "event_id")
     assert dropped == 2
     assert kept.sort(SEQ)["v"].to_list() == [1, 2, 4]

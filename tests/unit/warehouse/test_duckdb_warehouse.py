@@ -19,7 +19,9 @@ TABLE = pa.table(
         "id": pa.array([1, 2, None], pa.int64()),
         "name": pa.array(["a", None, "ç"], pa.large_string()),
         "price": pa.array([Decimal("1.50"), None, Decimal("0.05")], pa.decimal128(12, 2)),
-        "at": pa.array([dt.datetime(2026, 11, 22, 12, 0, 0, 123000), None, None], pa.timestamp("ms")),
+        "at": pa.array(
+            [dt.datetime(2026, 11, 22, 12, 0, 0, 123000), None, None], pa.timestamp("ms")
+        ),
         "ok": pa.array([True, None, False]),
     }
 )
@@ -58,7 +60,9 @@ def test_create_load_and_read_back(tmp_path: Path) -> None:
         back = wh.query_arrow("select * from raw.t order by id nulls last")
         assert back.to_pylist() == TABLE.cast(back.schema).to_pylist()
         assert back.schema.field("price").type == pa.decimal128(12, 2)
-        assert wh.query_arrow("select count(*) as n from raw.t where id > ?", [1]).to_pylist() == [{"n": 1}]
+        assert wh.query_arrow("select count(*) as n from raw.t where id > ?", [1]).to_pylist() == [
+            {"n": 1}
+        ]
         assert wh.columns("raw", "missing") == []
     finally:
         wh.close()

@@ -8,7 +8,13 @@ from decimal import Decimal
 
 import pyarrow as pa
 
-from vitrina.warehouse.pgcopy import COPY_SIGNATURE, COPY_TRAILER, encode_binary_copy, encode_rows, supports
+from vitrina.warehouse.pgcopy import (
+    COPY_SIGNATURE,
+    COPY_TRAILER,
+    encode_binary_copy,
+    encode_rows,
+    supports,
+)
 
 
 def _field(payload: bytes | None) -> bytes:
@@ -20,7 +26,9 @@ def test_rows_match_the_format_byte_for_byte() -> None:
         {
             "id": pa.array([1, None], pa.int64()),
             "s": pa.array(["hé", None]),
-            "ts": pa.array([dt.datetime(2000, 1, 1, 0, 0, 1), dt.datetime(1999, 12, 31)], pa.timestamp("ms")),
+            "ts": pa.array(
+                [dt.datetime(2000, 1, 1, 0, 0, 1), dt.datetime(1999, 12, 31)], pa.timestamp("ms")
+            ),
             "m": pa.array([Decimal("12.34"), Decimal("-0.05")], pa.decimal128(12, 2)),
             "b": pa.array([True, None]),
             "d": pa.array([dt.date(2000, 1, 2), None]),
@@ -40,7 +48,14 @@ def test_rows_match_the_format_byte_for_byte() -> None:
         ]
     )
     row_2 = struct.pack(">h", 6) + b"".join(
-        [_field(None), _field(None), _field(struct.pack(">q", -86_400_000_000)), _field(num_2), _field(None), _field(None)]
+        [
+            _field(None),
+            _field(None),
+            _field(struct.pack(">q", -86_400_000_000)),
+            _field(num_2),
+            _field(None),
+            _field(None),
+        ]
     )
     assert encode_rows(table) == row_1 + row_2
     assert encode_binary_copy(table) == COPY_SIGNATURE + row_1 + row_2 + COPY_TRAILER
@@ -48,7 +63,11 @@ def test_rows_match_the_format_byte_for_byte() -> None:
 
 
 def test_supported_types() -> None:
-    assert supports(pa.decimal128(12, 2)) and supports(pa.large_string()) and supports(pa.timestamp("us", "UTC"))
+    assert (
+        supports(pa.decimal128(12, 2))
+        and supports(pa.large_string())
+        and supports(pa.timestamp("us", "UTC"))
+    )
     assert not supports(pa.decimal128(38, 2)) and not supports(pa.list_(pa.int64()))
 
 

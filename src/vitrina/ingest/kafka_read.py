@@ -1,0 +1,143 @@
+"""Reading event topics from Kafka (stack profile) into ingest batches, offsets committed after the load.
+
+Each run reads every partition from the ``vitrina-ingest`` group's committed offset (or the
+start) up to the end offset seen when the run began; with an interval it re-reads the whole
+retained topic (Kafka message times are produce times, not event times). Messages are grouped
+into pseudo files ``kafka:<topic>/<partition>/<first offset of a 100 000 block>`` with
+``line = offset - block + 1``, so a record keeps one identity however the reads are split;
+loads replace raw rows by that key and add events by ``event_id``, so reading a message twice
+changes nothing. Offsets are committed only after the warehouse transaction commits.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from vitrina.errors import BackendError, ServiceUnavailable
+from vitrina.ingest.read import Batch
+
+__all__ = ["BLOCK", "GROUP", "KafkaTopicReader"]
+
+log = logging.getLogger(__name__)
+
+GROUP = "vitrina-ingest"
+BLOCK = 100_000
+_POLL_S = 1.0
+_IDLE_LIMIT_S = 30.0
+
+
+@dataclass
+class KafkaTopicReader:
+    """Reads topics of one Kafka cluster; :meth:`commit` stores the positions read."""
+
+    bootstrap: str
+    group: str = GROUP
+    _positions: list[Any] = field(default_factory=list)
+
+    def _consumer(self) -> Any:
+        from confluent_kafka import Consumer
+
+        return Consumer(
+            {
+                "bootstrap.servers": self.bootstrap,
+                "group.id": self.group,
+                "enable.auto.commit": False,
+                "auto.offset.reset": "earliest",
+                "isolation.level": "read_committed",
+            }
+        )
+
+    def read(self, entity: str, topic: str, *, from_start: bool) -> Batch:
+        """Records of ``topic`` (holding ``entity`` events) not read by the group yet, or all."""
+        from confluent_kafka import KafkaException, TopicPartition
+
+        batch = Batch(entity, snapshot=False, keyed=True)
+        consumer = self._consumer()
+        try:
+            try:
+                meta = consumer.list_topics(topic=topic, timeout=10)
+            except KafkaException as exc:
+                raise ServiceUnavailable(
+                    f"Kafka at {self.bootstrap} is not reachable: {exc}"
+                ) from exc
+            info = meta.topics.get(topic)
+            if info is None or info.error is not None:
+                log.info("kafka topic %s does not exist yet: nothing to ingest", topic)
+                return batch
+            parts = sorted(info.partitions)
+            committed = {
+                tp.partition: tp.offset
+                for tp in consumer.committed([TopicPartition(topic, p) for p in parts], timeout=10)
+            }
+            plan: dict[int, tuple[int, int]] = {}
+            for p in parts:
+                low, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+                start = low if from_start or committed.get(p, -1) < 0 else max(committed[p], low)
+                if start < high:
+                    plan[p] = (start, high)
+                self._positions.append(
+                    TopicPartition(topic, p, high if start < high else max(start, low))
+                )
+            messages = self._drain(consumer, topic, plan)
+        finally:
+            consumer.close()
+        for (partition, block), rows in sorted(messages.items()):
+            offsets = [o for o, _ in rows]
+            payload = b"\n".join(v.replace(b"\n", b" ") for _, v in rows)
+            lines = [o - block + 1 for o in offsets]
+            batch.add_jsonl(payload, f"kafka:{topic}/{partition}/{block:012d}", line_numbers=lines)
+        log.info("kafka %s: %d partitions, %d records", topic, len(plan), batch.read_count)
+        return batch
+
+    def _drain(
+        self, consumer: Any, topic: str, plan: dict[int, tuple[int, int]]
+    ) -> dict[tuple[int, int], list[tuple[int, bytes]]]:
+        from confluent_kafka import TopicPartition
+
+        out: dict[tuple[int, int], list[tuple[int, bytes]]] = {}
+        if not plan:
+            return out
+        consumer.assign([TopicPartition(topic, p, start) for p, (start, _) in plan.items()])
+        left = {p: end for p, (_, end) in plan.items()}
+        idle_since = time.monotonic()
+        while left:
+            msgs = consumer.consume(num_messages=10_000, timeout=_POLL_S)
+            if not msgs:
+                if time.monotonic() - idle_since > _IDLE_LIMIT_S:
+                    raise BackendError(
+                        f"Kafka {topic}: no progress for {_IDLE_LIMIT_S:.0f} s before the end offsets"
+                    )
+                # Transaction markers take offsets without messages: check real positions.
+                for tp in consumer.position([TopicPartition(topic, p) for p in list(left)]):
+                    if tp.offset >= left.get(tp.partition, 0):
+                        left.pop(tp.partition, None)
+                continue
+            idle_since = time.monotonic()
+            for m in msgs:
+                if m.error() is not None:
+                    raise BackendError(f"Kafka {topic}: {m.error()}")
+                p, o = m.partition(), m.offset()
+                end = left.get(p)
+                if end is None or o >= end:
+                    continue
+                out.setdefault((p, o // BLOCK * BLOCK), []).append((o, m.value() or b""))
+                if o + 1 >= end:
+                    left.pop(p, None)
+        return out
+
+    def commit(self) -> None:
+        """Store the end positions of this run's reads for the group (after the load committed)."""
+        if not self._positions:
+            return
+        from confluent_kafka import KafkaException
+
+        consumer = self._consumer()
+        try:
+            consumer.commit(offsets=self._positions, asynchronous=False)
+        except KafkaException as exc:
+            raise BackendError(f"Kafka: cannot commit ingest offsets: {exc}") from exc
+        finally:
+            consumer.close()
