@@ -28,7 +28,9 @@ def _folder(value: str | None) -> Path | None:
         return None
     parts = urlsplit(value)
     if parts.scheme not in ("", "file"):
-        raise UsageError(f"--from {value}: give a local folder (DIR/<entity>/*.jsonl) or file:// URL")
+        raise UsageError(
+            f"--from {value}: give a local folder (DIR/<entity>/*.jsonl) or file:// URL"
+        )
     path = Path(parts.path if parts.scheme else value)
     if not path.is_dir():
         raise UsageError(f"--from {value}: not a directory")
@@ -40,9 +42,13 @@ def ingest(
     ctx: typer.Context,
     from_dir: Annotated[
         str | None,
-        typer.Option("--from", help="A folder DIR/<entity>/*.jsonl that replaces the simulated source."),
+        typer.Option(
+            "--from", help="A folder DIR/<entity>/*.jsonl that replaces the simulated source."
+        ),
     ] = None,
-    start: Annotated[str | None, typer.Option(help="Re-read event-log slices from this instant.")] = None,
+    start: Annotated[
+        str | None, typer.Option(help="Re-read event-log slices from this instant.")
+    ] = None,
     end: Annotated[str | None, typer.Option(help="... up to this instant (exclusive).")] = None,
 ) -> None:
     """Validate, clean and load into the warehouse; bad records go to raw.quarantine."""

@@ -13,7 +13,9 @@ from vitrina.cli.progress import summary_table
 @app.command()
 def transform(
     ctx: typer.Context,
-    select: Annotated[str | None, typer.Option(help="dbt node selection (default: everything).")] = None,
+    select: Annotated[
+        str | None, typer.Option(help="dbt node selection (default: everything).")
+    ] = None,
 ) -> None:
     """Build the dbt models (staging -> intermediate -> marts) and run their tests."""
     settings = settings_from(ctx)
