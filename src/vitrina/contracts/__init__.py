@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vitrina.contracts.arrival import mark_late
 from vitrina.contracts.base import Contract, Ref, RowRule
 from vitrina.contracts.batch import Validation, output_schema, validate_table
 from vitrina.contracts.clickstream import Click, Registration
@@ -41,6 +42,7 @@ __all__ = [
     "User",
     "Validation",
     "contract_for",
+    "mark_late",
     "output_schema",
     "parse_jsonl",
     "validate_table",

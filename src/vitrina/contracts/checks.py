@@ -10,7 +10,14 @@ import polars as pl
 from vitrina.contracts.spec import FieldSpec
 from vitrina.contracts.types import DATE_PATTERN, TIMESTAMP_PATTERN
 
-__all__ = ["TYPE_ERRORS_COLUMN", "Check", "FieldExprs", "field_exprs", "show_value"]
+__all__ = [
+    "TYPE_ERRORS_COLUMN",
+    "Check",
+    "FieldExprs",
+    "field_exprs",
+    "parse_timestamp",
+    "show_value",
+]
 
 # Column a parser may add: per row, the fields whose JSON value had the wrong JSON type even
 # though the frame's column cannot show it (e.g. 5 in a string column that also holds "x").
@@ -174,6 +181,17 @@ def _money(
     return value, checks + _bound_checks(spec, v, shown)
 
 
+def parse_timestamp(text: pl.Expr) -> pl.Expr:
+    """ISO-8601 UTC text ending in Z to Datetime(ms, UTC); null when it is not one."""
+    # Whole seconds and milliseconds apart: polars parses a format without %.f much faster.
+    secs = text.str.slice(0, 19).str.to_datetime(
+        _SECONDS, time_unit="ms", time_zone="UTC", strict=False
+    )
+    frac = text.str.slice(20).str.strip_suffix("Z").str.slice(0, 3).str.pad_end(3, "0")
+    parsed = secs + pl.duration(milliseconds=frac.cast(pl.Int64, strict=False))
+    return pl.when(text.str.contains(TIMESTAMP_PATTERN)).then(parsed)
+
+
 def _time(
     spec: FieldSpec, col: pl.Expr, dtype: pl.DataType, v: pl.Expr
 ) -> tuple[pl.Expr, list[Check]]:
@@ -186,13 +204,7 @@ def _time(
     )
     value: pl.Expr
     if dtype == pl.String:
-        # Whole seconds and milliseconds apart: polars parses a format without %.f much faster.
-        secs = col.str.slice(0, 19).str.to_datetime(
-            _SECONDS, time_unit="ms", time_zone="UTC", strict=False
-        )
-        frac = col.str.slice(20).str.strip_suffix("Z").str.slice(0, 3).str.pad_end(3, "0")
-        parsed = secs + pl.duration(milliseconds=frac.cast(pl.Int64, strict=False))
-        value = pl.when(col.str.contains(TIMESTAMP_PATTERN)).then(parsed)
+        value = parse_timestamp(col)
         if dated:
             day = col.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("ms"))
             value = pl.coalesce(

@@ -73,7 +73,7 @@ def test_public_api_is_curated_and_importable() -> None:
         "DEVICES", "DOMAINS", "ENTITIES", "EVENT_TYPES", "LOYALTY_STATUSES", "ORDER_STATUSES",
         "Category", "Click", "Contract", "LoyaltyPoints", "Order", "OrderDetail", "ParsedBatch",
         "Product", "Ref", "Registration", "Review", "RowRule", "User", "Validation",
-        "contract_for", "output_schema", "parse_jsonl", "validate_table", "validate_world",
+        "contract_for", "mark_late", "output_schema", "parse_jsonl", "validate_table", "validate_world",
     ]  # fmt: skip
     for name in contracts.__all__:
         assert getattr(contracts, name) is not None

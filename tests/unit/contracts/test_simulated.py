@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from vitrina.cli import main
-from vitrina.contracts import Validation, parse_jsonl, validate_world
+from vitrina.contracts import Validation, mark_late, parse_jsonl, validate_world
 from vitrina.source import open_source
 
 SHOP = ("users", "categories", "products", "orders", "order_details", "reviews", "loyalty_points")
@@ -40,8 +40,14 @@ def simulate(tmp: Path, scale: str, faults: bool) -> Path:
     return data
 
 
-def load(data: Path) -> tuple[dict[str, Validation], dict[str, pl.DataFrame]]:
-    """Validate the OLTP source and every event file together; also return the malformed lines."""
+def load(
+    data: Path,
+) -> tuple[dict[str, Validation], dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
+    """Validate the OLTP source and every event file together.
+
+    Also returns the malformed lines, and the events marked late in arrival order (files sort
+    by arrival time, lines inside a file are in arrival order).
+    """
     source = open_source(f"duckdb://{data / 'source.duckdb'}")
     try:
         tables = {name: pl.from_arrow(source.read_table(name)) for name in SHOP}
@@ -56,12 +62,14 @@ def load(data: Path) -> tuple[dict[str, Validation], dict[str, pl.DataFrame]]:
             bads.append(batch.bad)
         tables[topic] = pl.concat(frames, how="vertical_relaxed")
         bad[topic] = pl.concat(bads)
-    return validate_world(tables), bad  # type: ignore[arg-type]
+    late = {topic: mark_late(tables[topic]) for topic in ("clicks", "registrations")}
+    return validate_world(tables), bad, late  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("scale", ["tiny", "classic"])
 def test_clean_simulated_data_passes_every_contract(tmp_path: Path, scale: str) -> None:
-    result, bad = load(simulate(tmp_path, scale, faults=False))
+    result, bad, late = load(simulate(tmp_path, scale, faults=False))
+    assert late["clicks"]["_late"].sum() == 0
     assert {name: v.invalid.height for name, v in result.items()} == dict.fromkeys(result, 0)
     assert {topic: b.height for topic, b in bad.items()} == {"clicks": 0, "registrations": 0}
     assert result["users"].valid.height >= 50
@@ -74,12 +82,18 @@ def test_every_injected_fault_is_caught(tmp_path: Path) -> None:
         orjson.loads(line)
         for line in (data / "faults" / "manifest.jsonl").read_bytes().splitlines()
     ]
-    result, bad = load(data)
+    result, bad, late = load(data)
     kinds: dict[str, int] = {}
     for entry in manifest:
         kinds[entry["kind"]] = kinds.get(entry["kind"], 0) + 1
-        assert caught(entry, result, bad), entry
-    assert {"duplicate", "malformed", "violation"} <= kinds.keys()
+        assert caught(entry, result, bad, late), entry
+    assert {"duplicate", "late", "malformed", "violation"} <= kinds.keys()
+    # Every injected late event is late; so may be a duplicate copy (it arrives 1 s to 2 min
+    # after the original); nothing else is.
+    late_ids = {e["event_id"] for e in manifest if e["kind"] == "late"}
+    copies = {e["event_id"] for e in manifest if e["kind"] == "duplicate"}
+    flagged = set(late["clicks"].filter(pl.col("_late"))["event_id"])
+    assert late_ids <= flagged <= late_ids | copies
     # And nothing else is flagged: every invalid record or bad line is an injected fault.
     expected: dict[str, int] = {}
     for entry in manifest:
@@ -94,7 +108,10 @@ def test_every_injected_fault_is_caught(tmp_path: Path) -> None:
 
 
 def caught(
-    entry: dict[str, Any], result: dict[str, Validation], bad: dict[str, pl.DataFrame]
+    entry: dict[str, Any],
+    result: dict[str, Validation],
+    bad: dict[str, pl.DataFrame],
+    late: dict[str, pl.DataFrame],
 ) -> bool:
     kind = entry["kind"]
     if "table" in entry:  # a violation in the OLTP source, by primary key
@@ -110,6 +127,8 @@ def caught(
         return hits.height == 1
     if kind == "duplicate":
         return hits.height == 1 and any("repeats row" in r for r in hits["reasons"][0])
-    # A late event is a valid record: lateness is judged by the stream job, not the contract.
+    # A late event is a valid record, flagged by its time against the watermark.
     valid = result[topic].valid
-    return valid.filter(pl.col("event_id") == entry["event_id"]).height >= 1
+    return valid.filter(pl.col("event_id") == entry["event_id"]).height >= 1 and (
+        where in late[topic].filter(pl.col("_late")).select("_file", "_line").rows()
+    )
