@@ -149,6 +149,12 @@ def run_ingest(
     started = time.perf_counter()
     at = datetime.now(tz=UTC).replace(tzinfo=None, microsecond=0)
     batches, done = _read_inputs(settings, start_ms, end_ms, Path(from_dir) if from_dir else None)
+    # An empty snapshot is far more likely a source not filled yet than a shop with no users:
+    # it never wipes what the warehouse holds.
+    for b in batches:
+        if b.snapshot and b.read_count == 0:
+            log.warning("%s: the snapshot is empty; the warehouse keeps its current rows", b.entity)
+    batches = [b for b in batches if not (b.snapshot and b.read_count == 0)]
     prepared: dict[str, Prepared] = {b.entity: prepare(b, at) for b in batches}
 
     wh = open_warehouse(settings.backend("warehouse"))

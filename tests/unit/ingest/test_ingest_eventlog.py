@@ -191,3 +191,18 @@ def test_loyalty_history_scd2_from_registrations_and_snapshots(
         (2, 2, "Silver", "2026-11-22 12:00:02", "2026-11-22 12:00:02.001", False),  # first snapshot
         (2, 3, "Gold", "2026-11-22 12:00:02.001", None, True),  # promoted in the source
     ]
+
+
+def test_an_empty_source_table_never_wipes_the_warehouse(
+    settings: Settings, shop: Any, click: Any, digests: Digests
+) -> None:
+    _setup(settings, shop, click)
+    run_ingest(settings)
+    before = digests(settings)
+    tables = shop()
+    tables["reviews"] = tables["reviews"].slice(0, 0)
+    _write_source(settings, tables)
+    report = run_ingest(settings)
+    assert report.counts("reviews").read == 0
+    assert digests(settings)["clean.reviews"] == before["clean.reviews"]
+    assert digests(settings)["clean.reviews"][0] == 1
