@@ -126,7 +126,7 @@ def check_table(entity: str, df: pl.DataFrame) -> Validation:
     good = checked.filter(~bad_mask) if n_bad else checked
     outputs = [fx[n].output(v[n]).alias(n) for n in names]
     valid = good.select(pl.col(_ROW), *outputs, *([pl.col(_LINE)] if _LINE in schema else []))
-    originals = [c for c in df.columns if c != TYPE_ERRORS_COLUMN]
+    originals = [c for c in df.columns if c not in (TYPE_ERRORS_COLUMN, _ROW)]
     if not n_bad:
         invalid = (
             df.select(originals)

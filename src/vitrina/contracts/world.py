@@ -163,7 +163,8 @@ def _apply(
     )
     rows = reasons.get_column(_ROW)
     moved = (
-        df.with_row_index(_ROW)
+        df.drop(_ROW, strict=False)
+        .with_row_index(_ROW)
         .filter(pl.col(_ROW).is_in(rows.implode()))
         .drop("_type_errors", strict=False)
         .join(reasons, on=_ROW, how="left")

@@ -152,3 +152,9 @@ def test_dictionary_encoded_text_is_text() -> None:
     result = validate_table("clicks", df)
     assert result.errors.select("_row", "field", "rule").rows() == [(1, "event_type", "enum")]
     assert result.valid["event_type"].dtype == pl.String
+
+
+def test_a_row_column_in_the_input_does_not_clash() -> None:
+    df = frame("reviews", [record("reviews", rating=9)]).with_columns(pl.lit(7).alias("_row"))
+    result = validate_table("reviews", df)
+    assert result.invalid.select("_row", "rating").rows() == [(0, 9)]

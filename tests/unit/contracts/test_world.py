@@ -174,3 +174,12 @@ def test_field_errors_and_cross_record_errors_together() -> None:
         ["users.email: email anna.petrova1@shop.example already used on row 0"],
     ]
     assert out.valid["user_id"].to_list() == [1]
+
+
+def test_a_row_column_in_the_input_is_replaced_by_the_row_number() -> None:
+    users = [record("users"), record("users", user_id=2)]
+    tables = {"users": frame("users", users).with_columns(pl.lit(99).alias("_row"))}
+    out = validate_world(tables)["users"]
+    assert out.invalid.select("_row", "reasons").rows() == [
+        (1, ["users.email: email anna.petrova1@shop.example already used on row 0"])
+    ]
