@@ -39,7 +39,9 @@ def test_empty_warehouse_builds_empty_marts(tmp_path: Path) -> None:
     assert "DBT_VITRINA_DUCKDB_PATH" not in os.environ  # set for the run only
 
 
-def test_a_failing_dbt_test_fails_the_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_failing_dbt_test_fails_the_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     settings = load_settings(data_dir=tmp_path, environ={}, cwd=tmp_path)
     wh = open_warehouse(settings.backend("warehouse"))
     ensure_tables(wh)
@@ -55,7 +57,9 @@ def test_a_failing_dbt_test_fails_the_command(tmp_path: Path, capsys: pytest.Cap
     assert captured.out == ""  # dbt's own output goes to stderr
 
 
-def test_cli_transform_prints_the_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_transform_prints_the_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     settings = load_settings(data_dir=tmp_path, environ={}, cwd=tmp_path)
     wh = open_warehouse(settings.backend("warehouse"))
     ensure_tables(wh)
@@ -77,7 +81,10 @@ def test_profile_env_and_vars_from_settings(tmp_path: Path) -> None:
         "DBT_VITRINA_PG_DBNAME": "wh",
     }
     settings = load_settings(
-        data_dir=tmp_path, environ={}, cwd=tmp_path, overrides={"stream": {"hop": "30s"}, "scoring": {"top_n": 5}}
+        data_dir=tmp_path,
+        environ={},
+        cwd=tmp_path,
+        overrides={"stream": {"hop": "30s"}, "scoring": {"top_n": 5}},
     )
     assert dbt_vars(settings) == {
         "click_weight": 0.7,
