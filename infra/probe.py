@@ -70,12 +70,18 @@ def neo4j(url: str, user: str, password: str) -> None:
             raise SystemExit("neo4j: wrong answer")
 
 
-def neo4j_gds(url: str, user: str, password: str, out: str) -> None:
-    """Try Graph Data Science PageRank on a tiny graph; write 'yes <version>' or 'no: <reason>'."""
+def neo4j_gds(url: str, user: str, password: str, out: str, quick: str = "") -> None:
+    """Try Graph Data Science PageRank on a tiny graph; write 'yes <version>' or 'no: <reason>'.
+
+    ``quick`` (non-empty): PageRank already ran with these jars, only check that GDS is loaded.
+    """
     result: str
     with _neo4j_driver(url, user, password) as driver:
         try:
             version = driver.execute_query("RETURN gds.version() AS v")[0][0]["v"]
+            if quick:
+                Path(out).write_text(f"yes {version}\n", encoding="utf-8")
+                return
             driver.execute_query(
                 "CREATE (a:_GdsProbe {n: 'a'}), (b:_GdsProbe {n: 'b'}), (c:_GdsProbe {n: 'c'}),"
                 " (a)-[:L]->(b), (c)-[:L]->(b), (b)-[:L]->(a)"

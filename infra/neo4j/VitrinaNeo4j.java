@@ -46,6 +46,7 @@ public final class VitrinaNeo4j {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("vitrina-neo4j: shutting down");
+            System.out.flush();
             dbms.shutdown();
             stopped.countDown();
         }));
@@ -61,6 +62,7 @@ public final class VitrinaNeo4j {
             }
         }
         System.out.println("vitrina-neo4j: ready on bolt://127.0.0.1:" + port + (auth ? " (auth)" : " (no auth)"));
+        System.out.flush();
         stopped.await();
     }
 }

@@ -74,8 +74,12 @@ svc_neo4j_setup() {
   if [[ $NEO4J_GDS == false ]]; then
     printf 'no: disabled by VITRINA_NEO4J_GDS=false\n' >"$out"
   else
-    probe neo4j-gds "bolt://$HOST:$NEO4J_PORT" "$NEO4J_USER" "$(_neo4j_password)" "$out" ||
+    # The full PageRank check runs once per set of plugin jars; later starts only ask gds.version().
+    local verified=$NEO4J_PLUGINS/.pagerank-ok quick=""
+    [[ -f $verified ]] && quick=quick
+    probe neo4j-gds "bolt://$HOST:$NEO4J_PORT" "$NEO4J_USER" "$(_neo4j_password)" "$out" "$quick" ||
       printf 'no: the GDS probe failed\n' >"$out"
+    if [[ $(cat "$out") == yes* ]]; then touch "$verified"; else rm -f "$verified"; fi
   fi
   log "neo4j: Graph Data Science: $(cat "$out")"
 }

@@ -18,6 +18,7 @@ FAILS the test with the script's output; nothing is ever skipped. Names are stab
   s3fs/fsspec, ``url(path)`` -> ``s3://vitrina/<path>``); the bucket exists.
 - ``services`` -> :class:`Services` (``up/down/status/info`` by name) for tests that stop and
   start services (mark them ``restarts_services``).
+- ``@pytest.mark.services("kafka", ...)`` on a test or module starts those services first.
 
 Ports and credentials come from the script (``infra/services.sh info NAME``), so the env vars it
 honours (VITRINA_POSTGRES_PORT, ...) apply here too. Tests marked ``restarts_services`` (they
@@ -122,6 +123,14 @@ class Services:
 @pytest.fixture(scope="session")
 def services() -> Services:
     return Services()
+
+
+@pytest.fixture(autouse=True)
+def _services_marker(request: pytest.FixtureRequest, services: Services) -> None:
+    """``@pytest.mark.services("redis", ...)`` starts the named services before the test."""
+    marker = request.node.get_closest_marker("services")
+    if marker is not None:
+        services.up(*marker.args)
 
 
 @pytest.fixture(scope="session")
