@@ -121,11 +121,12 @@ def _bool(v: Any) -> bool:
 
 
 def _duration(v: Any) -> int:
-    return parse_duration_ms(str(v))
+    # A resolved value is already milliseconds (an int); text needs a unit ("30s", "5m").
+    return parse_duration_ms(v if isinstance(v, int) and not isinstance(v, bool) else str(v))
 
 
 def _positive_duration(v: Any) -> int:
-    ms = parse_duration_ms(str(v))
+    ms = _duration(v)
     if ms <= 0:
         raise ValueError("must be a positive duration")
     return ms

@@ -100,3 +100,11 @@ def test_cli_config_show_masks(tmp_path: Path, capsys: pytest.CaptureFixture[str
     )
     out = capsys.readouterr().out
     assert "vitrina:***@127.0.0.1:5432" in out and ":vitrina@" not in out
+
+
+def test_with_overrides_keeps_resolved_values(tmp_path: Path) -> None:
+    s = load_settings(environ={}, cwd=tmp_path, data_dir=tmp_path)
+    t = s.with_overrides(stream={"lateness": "1m"}, simulate={"seed": 5})
+    assert t.get("stream", "lateness") == 60_000 and t.get("simulate", "seed") == 5
+    assert t.get("simulate", "duration") == s.get("simulate", "duration") == 86_400_000
+    assert t.backend("warehouse") == s.backend("warehouse")
