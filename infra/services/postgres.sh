@@ -3,7 +3,20 @@
 PG_BIN=${VITRINA_PG_BIN:-/usr/lib/postgresql/15/bin}
 POSTGRES_STOP_SIGNAL=INT # "fast" shutdown: TERM would wait for every client to disconnect
 
-_pg_sock() { printf '%s/sock' "$(svc_dir postgres)"; }
+# Where the cluster lives: infra/.run/postgres, unless we are root and the OS user postgres
+# cannot reach it (a clone under /root): then a folder of its own under /var/tmp, named after
+# the run folder so that each checkout keeps its own cluster.
+_pg_base() {
+  local dir
+  dir=$(svc_dir postgres)
+  if [[ $(id -u) -eq 0 ]] && id postgres >/dev/null 2>&1 && { [[ ! -d $RUN_DIR ]] ||
+    ! setpriv --reuid=postgres --regid=postgres --init-groups -- test -x "$RUN_DIR"; }; then
+    printf '/var/tmp/vitrina-postgres-%s' "$(printf '%s' "$dir" | sha256sum | cut -c1-12)"
+  else
+    printf '%s' "$dir"
+  fi
+}
+_pg_sock() { printf '%s/sock' "$(_pg_base)"; }
 _pg_su() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$(_pg_sock)" -p "$POSTGRES_PORT" -U postgres "$@"; }
 
 svc_postgres_install() {
@@ -16,14 +29,16 @@ svc_postgres_install() {
 
 svc_postgres_start() {
   local dir data
-  dir=$(svc_dir postgres)
+  mkdir -p "$(svc_dir postgres)"
+  dir=$(_pg_base)
   data=$dir/data
   mkdir -p "$dir" "$(_pg_sock)"
+  [[ $dir == "$(svc_dir postgres)" ]] || log "postgres: user postgres cannot reach $RUN_DIR; cluster in $dir"
   run_as postgres
   if [[ $(id -u) -eq 0 ]]; then
     chown postgres: "$dir" "$(_pg_sock)"
-    "${RUN_AS[@]}" test -w "$dir" ||
-      die "postgres: OS user postgres cannot reach $dir (a parent folder is private); set VITRINA_RUN_DIR elsewhere"
+    chmod 700 "$dir"
+    "${RUN_AS[@]}" test -w "$dir" || die "postgres: OS user postgres cannot write $dir"
   fi
   if [[ ! -s $data/PG_VERSION ]]; then
     rm -rf "$data"
@@ -56,6 +71,7 @@ SQL
 svc_postgres_version() { "$PG_BIN/postgres" --version | awk '{print $3}'; }
 svc_postgres_url() { printf 'postgresql://vitrina:vitrina@%s:%s/vitrina' "$HOST" "$POSTGRES_PORT"; }
 svc_postgres_info() {
+  printf 'cluster=%s\n' "$(_pg_base)/data"
   printf 'host=%s\nport=%s\nuser=vitrina\npassword=vitrina\n' "$HOST" "$POSTGRES_PORT"
   printf 'source_url=postgresql://vitrina:vitrina@%s:%s/vitrina_source\n' "$HOST" "$POSTGRES_PORT"
 }

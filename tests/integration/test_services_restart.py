@@ -13,6 +13,7 @@ import socket
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -53,8 +54,11 @@ def isolated() -> Iterator[Services]:
     try:
         yield svc
     finally:
+        cluster = Path(svc.info("postgres")["cluster"]).parent
         svc.down(*PERSISTENT)
         shutil.rmtree(run_dir, ignore_errors=True)
+        if cluster.is_relative_to("/var/tmp"):  # root + a clone postgres cannot reach
+            shutil.rmtree(cluster, ignore_errors=True)
 
 
 def _write_all(token: str, info: dict[str, dict[str, str]], topic: str) -> None:
