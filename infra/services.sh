@@ -82,7 +82,7 @@ status_one() {
   local name=$1 state=down pid note=""
   if pid=$(live_pid "$name") && "svc_${name}_ready" >/dev/null 2>&1; then state=up; fi
   declare -F "svc_${name}_note" >/dev/null && note=" $("svc_${name}_note")"
-  printf '%-9s %-5s %-28s %s%s\n' "$name" "$state" "$("svc_${name}_version" 2>/dev/null || printf '?')" \
+  printf '%-9s %-5s %-34s %s%s\n' "$name" "$state" "$("svc_${name}_version" 2>/dev/null || printf '?')" \
     "$("svc_${name}_url")" "$note"
   [[ $state == up ]]
 }

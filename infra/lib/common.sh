@@ -26,6 +26,9 @@ MINIO_BUCKET=${VITRINA_MINIO_BUCKET:-vitrina}
 START_TIMEOUT=${VITRINA_START_TIMEOUT:-300}
 
 ALL_SERVICES=(postgres mariadb redis kafka neo4j minio)
+# A word of each server's command line (live_pid checks it against PID reuse).
+declare -A PROC_MATCH=([postgres]=postgres [mariadb]=mariadbd [redis]=redis-server
+  [kafka]=kafka.Kafka [neo4j]=VitrinaNeo4j [minio]=minio)
 
 log() { printf '%s\n' "services: $*" >&2; }
 die() { printf '%s\n' "services: ERROR: $*" >&2; exit 1; }
@@ -44,6 +47,9 @@ live_pid() {
   kill -0 "$pid" 2>/dev/null || return 1
   # A zombie (killed, not yet reaped) is dead for our purposes.
   [[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) != Z ]] || return 1
+  # After a reboot the PID may belong to another program: check the command line.
+  local want=${PROC_MATCH[$1]:-$1}
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$want" || return 1
   printf '%s' "$pid"
 }
 
