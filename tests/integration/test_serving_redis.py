@@ -196,7 +196,7 @@ def test_publish_from_postgres_warehouse_to_redis(serving_url: str, tmp_path: Pa
         )
         first = run_publish(settings)
         assert first.serving.status == "published"
-        assert [m.rows for m in first.marts] == [2, 2, 4, 3, 5, 3, 2]
+        assert [m.rows for m in first.marts] == [2, 2, 4, 3, 5, 3, 2, 5]
         assert run_publish(settings).serving.status == "unchanged"
         with open_serving(serving_url) as store:
             assert [t.product_id for t in store.top_products(10)] == [20, 10, 11, 21]

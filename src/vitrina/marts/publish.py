@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from vitrina.config import Settings, mask_secrets
 from vitrina.errors import PipelineError
-from vitrina.marts.store import open_marts
+from vitrina.marts.store import MartsStore, open_marts
 from vitrina.serve import PublishOutcome, open_serving
 from vitrina.serve.recommend import recommend
 
@@ -40,6 +40,8 @@ MARTS = (
     "mart_user_loyalty_points",
     "mart_average_check",
 )
+# The stream job's table of final windows (written by vitrina.stream, read here).
+STREAM_TABLE = "product_clicks"
 # Marts keyed by product that get the product's name and category path alongside.
 _PRODUCT_KEYED = ("popular_products", "orders_facts", "top_products", "mart_product_rating")
 # Recommendation rule parameters (see vitrina.serve.recommend).
@@ -66,6 +68,7 @@ class WarehouseInputs:
     """Everything publish reads from the warehouse, read in one short session."""
 
     marts: dict[str, pa.Table]
+    products: pa.Table
     user_category_clicks: pa.Table
     purchases: pa.Table
     product_popularity: pa.Table
@@ -120,23 +123,24 @@ def read_warehouse(url: str) -> WarehouseInputs:
         clicks = wh.query_arrow(_sql("wh_recs_user_category_clicks", clean=CLEAN_SCHEMA))
         purchases = wh.query_arrow(_sql("wh_recs_purchases", clean=CLEAN_SCHEMA))
         popularity = wh.query_arrow(_sql("wh_recs_product_popularity", clean=CLEAN_SCHEMA))
+    dim = dim.cast(_DIM_SCHEMA)
     for name in _PRODUCT_KEYED:
         marts[name] = _denormalise(marts[name], dim)
-    return WarehouseInputs(marts, clicks, purchases, popularity)
+    return WarehouseInputs(marts, dim, clicks, purchases, popularity)
+
+
+_DIM_SCHEMA = pa.schema(
+    [
+        ("product_id", pa.int64()),
+        ("product_name", pa.string()),
+        ("category_id", pa.int64()),
+        ("category_name", pa.string()),
+        ("parent_category_name", pa.string()),
+    ]
+)
 
 
 def _denormalise(mart: pa.Table, dim: pa.Table) -> pa.Table:
-    dim = dim.cast(
-        pa.schema(
-            [
-                ("product_id", pa.int64()),
-                ("product_name", pa.string()),
-                ("category_id", pa.int64()),
-                ("category_name", pa.string()),
-                ("parent_category_name", pa.string()),
-            ]
-        )
-    )
     if mart.num_rows == 0:
         empty = {f.name: pa.array([], f.type) for f in dim.schema if f.name != "product_id"}
         return pa.table({**{c: mart.column(c) for c in mart.column_names}, **empty})
@@ -144,27 +148,60 @@ def _denormalise(mart: pa.Table, dim: pa.Table) -> pa.Table:
     return joined.select([*mart.column_names, *(c for c in dim.column_names if c != "product_id")])
 
 
-def publish_marts(url: str, marts: dict[str, pa.Table]) -> tuple[MartResult, ...]:
-    """Replace each mart table atomically; an empty input keeps a non-empty table."""
+def _kept(store: MartsStore, name: str, new_rows: int) -> MartResult | None:
+    """A result saying ``name`` keeps its content, when the new content is empty and it is not."""
+    if new_rows == 0 and store.exists(name):
+        old_rows = store.row_count(name)
+        if old_rows > 0:
+            logger.warning("publish: %s came out empty; keeping the previous content", name)
+            return MartResult(name, old_rows, "kept")
+    return None
+
+
+def publish_marts(
+    url: str, marts: dict[str, pa.Table], products: pa.Table | None = None
+) -> tuple[MartResult, ...]:
+    """Replace each mart table atomically; an empty input keeps a non-empty table.
+
+    With ``products`` (the product dimension) the store also gets ``dim_products`` and, when
+    the stream job has written ``product_clicks``, ``product_click_windows``: its windows
+    joined with the product's name and category path.
+    """
     results: list[MartResult] = []
     with open_marts(url) as store:
         for name in MARTS:
             table = marts[name]
-            if table.num_rows == 0 and store.exists(name) and store.row_count(name) > 0:
-                logger.warning(
-                    "publish: %s is empty in the warehouse; keeping the marts copy", name
-                )
-                results.append(MartResult(name, store.row_count(name), "kept"))
-                continue
-            rows = store.replace_table(name, table, _sql(f"ch_{name}"))
-            results.append(MartResult(name, rows, "replaced"))
+            kept = _kept(store, name, table.num_rows)
+            if kept is None:
+                rows = store.replace_table(name, table, _sql(f"ch_{name}"))
+                kept = MartResult(name, rows, "replaced")
+            results.append(kept)
+        if products is not None:
+            kept = _kept(store, "dim_products", products.num_rows)
+            if kept is None:
+                rows = store.replace_table("dim_products", products, _sql("ch_dim_products"))
+                kept = MartResult("dim_products", rows, "replaced")
+            results.append(kept)
+            if store.exists(STREAM_TABLE):
+                results.append(_publish_click_windows(store))
     return tuple(results)
+
+
+def _publish_click_windows(store: MartsStore) -> MartResult:
+    name = "product_click_windows"
+    kept = _kept(store, name, store.row_count(STREAM_TABLE))
+    if kept is not None:
+        return kept
+    rows = store.replace_table_as(
+        name, _sql("ch_product_click_windows_select"), _sql("ch_product_click_windows")
+    )
+    return MartResult(name, rows, "replaced")
 
 
 def run_publish(settings: Settings) -> PublishReport:
     """Publish marts and serving data from the profile's warehouse."""
     inputs = read_warehouse(settings.backend("warehouse"))
-    marts = publish_marts(settings.backend("marts"), inputs.marts)
+    marts = publish_marts(settings.backend("marts"), inputs.marts, inputs.products)
     recs = recommend(
         inputs.user_category_clicks,
         inputs.purchases,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -116,22 +117,42 @@ class MartsStore:
         (one atomic metadata operation in an Atomic database), so a reader sees either the
         old table or the new one, never a partly filled one. The first build is a RENAME.
         """
+        self._swap_in(name, create_sql, lambda staging: self.insert_arrow(staging, arrow_table))
+        logger.info("marts: replaced %s with %d rows", name, arrow_table.num_rows)
+        return int(arrow_table.num_rows)
+
+    def replace_table_as(self, name: str, select_sql: str, create_sql: str) -> int:
+        """Like :meth:`replace_table`, filled by ``select_sql`` run inside the store."""
+        rows = self._swap_in(
+            name,
+            create_sql,
+            lambda staging: self.execute(f"insert into {staging} {select_sql}"),
+            count=True,
+        )
+        logger.info("marts: rebuilt %s with %d rows", name, rows)
+        return rows
+
+    def _swap_in(
+        self, name: str, create_sql: str, fill: Callable[[str], object], count: bool = False
+    ) -> int:
         _check_name(name)
         if "{table}" not in create_sql:
             raise UsageError("create_sql must name the table as {table}")
         staging = f"_staging_{name}"
+        rows = -1
         with _REPLACE_LOCK:
             # A staging table left by a crashed run is garbage: start clean.
             self.execute(f"drop table if exists {staging} sync")
             self.execute(create_sql.replace("{table}", staging))
-            self.insert_arrow(staging, arrow_table)
+            fill(staging)
+            if count:
+                rows = self.row_count(staging)
             if self.exists(name):
                 self.execute(f"exchange tables {staging} and {name}")
                 self.execute(f"drop table if exists {staging} sync")
             else:
                 self.execute(f"rename table {staging} to {name}")
-        logger.info("marts: replaced %s with %d rows", name, arrow_table.num_rows)
-        return int(arrow_table.num_rows)
+        return rows
 
     def close(self) -> None:
         """Release the client (for chdb, the engine path once no other store holds it)."""

@@ -35,7 +35,29 @@ def settings(tmp_path: Path, marts_url: str) -> Settings:
 
 def _dump_marts(url: str) -> dict[str, list[dict[str, object]]]:
     with open_marts(url) as ms:
-        return {m: ms.query_arrow(f"select * from {m} order by all").to_pylist() for m in MARTS}
+        names = [n for n in ms.tables() if n in {*MARTS, "dim_products", "product_click_windows"}]
+        assert set(MARTS) <= set(names)
+        return {m: ms.query_arrow(f"select * from {m} order by all").to_pylist() for m in names}
+
+
+_STREAM_DDL = (
+    "create table if not exists product_clicks (product_id Int64, "
+    "window_start DateTime64(3, 'UTC'), window_end DateTime64(3, 'UTC'), clicks Int64, "
+    "emitted_at DateTime64(3, 'UTC')) engine = ReplacingMergeTree(emitted_at) "
+    "order by (product_id, window_start)"
+)
+
+
+def _stream_windows(url: str, rows: list[tuple[int, str, int, str]]) -> None:
+    """What the stream job writes: final windows, a replayed one written twice."""
+    with open_marts(url) as ms:
+        ms.execute(_STREAM_DDL)
+        for product_id, start, clicks, emitted in rows:
+            ms.execute(
+                "insert into product_clicks values "
+                f"({product_id}, '{start}', addMinutes(toDateTime64('{start}', 3, 'UTC'), 5), "
+                f"{clicks}, '{emitted}')"
+            )
 
 
 def test_publish_copies_every_mart_denormalised(settings: Settings) -> None:
@@ -48,6 +70,7 @@ def test_publish_copies_every_mart_denormalised(settings: Settings) -> None:
         ("mart_product_rating", 5, "replaced"),
         ("mart_user_loyalty_points", 3, "replaced"),
         ("mart_average_check", 2, "replaced"),
+        ("dim_products", 5, "replaced"),
     ]
     with open_marts(settings.backend("marts")) as ms:
         top = ms.query_arrow("select * from top_products order by rank").to_pylist()
@@ -122,6 +145,66 @@ def test_changed_warehouse_publishes_a_new_version(settings: Settings, tmp_path:
         assert store.top_products(10)[3].score == pytest.approx(1.3)
         # user 3 clicked a Phone: the phones they did not buy, by popularity.
         assert [r.product_id for r in store.recommendations(3)] == [10, 11, 12]
+
+
+def test_stream_windows_are_denormalised_and_replays_count_once(settings: Settings) -> None:
+    url = settings.backend("marts")
+    _stream_windows(
+        url,
+        [
+            (20, "2026-11-22 10:00:00", 4, "2026-11-22 10:06:00"),
+            (10, "2026-11-22 10:00:00", 2, "2026-11-22 10:06:00"),
+            (10, "2026-11-22 10:00:00", 2, "2026-11-22 10:07:00"),  # replayed: same window
+            (99, "2026-11-22 10:01:00", 1, "2026-11-22 10:07:00"),  # unknown product
+        ],
+    )
+    report = run_publish(settings)
+    assert ("product_click_windows", 3, "replaced") in [
+        (m.name, m.rows, m.status) for m in report.marts
+    ]
+    with open_marts(url) as ms:
+        got = ms.query_arrow(
+            "select product_id, toString(window_end) as window_end, clicks, product_name, "
+            "category_name from product_click_windows order by product_id"
+        ).to_pylist()
+    assert got == [
+        {
+            "product_id": 10,
+            "window_end": "2026-11-22 10:05:00.000",
+            "clicks": 2,
+            "product_name": "Phone A",
+            "category_name": "Phones",
+        },
+        {
+            "product_id": 20,
+            "window_end": "2026-11-22 10:05:00.000",
+            "clicks": 4,
+            "product_name": "Book A",
+            "category_name": "Books",
+        },
+        {
+            "product_id": 99,
+            "window_end": "2026-11-22 10:06:00.000",
+            "clicks": 1,
+            "product_name": None,
+            "category_name": None,
+        },
+    ]
+    before = _dump_marts(url)
+    assert run_publish(settings).serving.status == "unchanged"
+    assert _dump_marts(url) == before
+
+
+def test_empty_stream_table_keeps_the_windows(settings: Settings) -> None:
+    url = settings.backend("marts")
+    _stream_windows(url, [(20, "2026-11-22 10:00:00", 4, "2026-11-22 10:06:00")])
+    run_publish(settings)
+    with open_marts(url) as ms:
+        ms.execute("truncate table product_clicks")
+    report = run_publish(settings)
+    assert ("product_click_windows", 1, "kept") in [
+        (m.name, m.rows, m.status) for m in report.marts
+    ]
 
 
 def test_missing_marts_is_a_pipeline_error(settings: Settings, tmp_path: Path) -> None:
