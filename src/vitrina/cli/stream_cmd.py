@@ -143,6 +143,9 @@ def stream(
     marts: Annotated[
         bool, typer.Option("--marts/--no-marts", help="Also write the marts table product_clicks.")
     ] = True,
+    max_batch: Annotated[
+        int, typer.Option(min=1, help="Kafka: most messages per micro-batch (one transaction).")
+    ] = 100_000,
 ) -> None:
     """Run the streaming job: windowed click counts from the event log or Kafka, exactly once."""
     from vitrina.stream.job import run_stream  # heavy imports only for this command
@@ -157,6 +160,7 @@ def stream(
         instance=instance,
         marts=marts,
         progress=True,
+        max_batch=max_batch,
     )
     for key, value in report.rows():
         err_console.print(f"{key}: {value}", markup=False, highlight=False)

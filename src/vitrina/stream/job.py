@@ -71,6 +71,7 @@ def run_stream(
     marts: bool = True,
     progress: bool = False,
     should_stop: Callable[[], bool] | None = None,
+    max_batch: int = 100_000,
 ) -> StreamReport:
     """Run the stream job. ``follow=False`` processes what is there, flushes and returns."""
     spec = spec_from_settings(settings)
@@ -109,6 +110,7 @@ def run_stream(
                 idle_timeout_ms=idle_ms,
                 on_batch=reporter.update,
                 should_stop=should_stop,
+                max_batch=max_batch,
             )
         else:
             from vitrina.stream.files_job import run_files

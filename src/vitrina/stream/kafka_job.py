@@ -157,17 +157,23 @@ def run_kafka(
             engines[p] = WindowEngine.from_bytes(raw, spec) if raw else WindowEngine(spec)
             eof.discard(p)
         log.info("assigned partitions %s (%d with saved state)", parts, len(states))
+        counters.extra["partitions"] = sorted(engines)
+        _observe(counters, engines, on_batch)
 
     def on_revoke(consumer: Any, revoked: list[Any]) -> None:
         for tp in revoked:
             engines.pop(tp.partition, None)
             eof.discard(tp.partition)
+        counters.extra["partitions"] = sorted(engines)
         log.info("revoked partitions %s", [tp.partition for tp in revoked])
 
     consumer = Consumer(
         {
             "bootstrap.servers": bootstrap,
             "group.id": group,
+            # Static membership: a restarted instance takes its partitions back at once.
+            "group.instance.id": f"vitrina-stream.{group}.{instance}",
+            "session.timeout.ms": 10000,
             "enable.auto.commit": False,
             "auto.offset.reset": "earliest",
             "isolation.level": "read_committed",
@@ -183,17 +189,16 @@ def run_kafka(
         while True:
             msgs = consumer.consume(num_messages=max_batch, timeout=poll_timeout_s)
             data = []
-            for m in msgs:
+            for m in msgs:  # in order: an EOF event counts only after the data before it
                 err = m.error()
                 if err is None:
                     data.append(m)
+                    eof.discard(m.partition())
                 elif err.code() == KafkaError._PARTITION_EOF:
                     eof.add(m.partition())
                 else:
                     log.warning("consume error: %s", err)
             if data:
-                for p in {m.partition() for m in data}:
-                    eof.discard(p)
                 producer.begin_transaction()
                 _batch(
                     data, engines, producer, marts, counters, input_topic, output_topic, dlq_topic

@@ -1,0 +1,275 @@
+"""The Kafka stream job on the real broker: exactly-once under kill -9, dead letters, scale-out."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import orjson
+import pytest
+from confluent_kafka import Producer
+
+from vitrina.stream.engine import EmittedWindows, WindowEngine, WindowSpec
+from vitrina.stream.kafka_read import read_topic
+from vitrina.timeutil import format_ts_ms
+
+SPEC = WindowSpec(300_000, 60_000, 30_000)
+T0 = 1_795_305_600_000  # 2026-11-22T00:00:00Z
+
+
+def make_events(n: int, partitions: int, seed: int) -> dict[int, list[bytes]]:
+    """Click/view events per partition (partition = product_id % partitions), some disorder,
+    some late; arrival order per partition is list order."""
+    rng = np.random.default_rng(seed)
+    ts = T0 + np.arange(n, dtype=np.int64) * 400 - rng.integers(0, 20_000, n)
+    late = rng.random(n) < 0.01
+    ts[late] -= 600_000
+    pid = rng.integers(1, 40, n)
+    kinds = np.where(rng.random(n) < 0.6, "click", "view")
+    out: dict[int, list[bytes]] = {p: [] for p in range(partitions)}
+    for i in range(n):
+        rec = {
+            "event_id": f"e{i}",
+            "user_id": int(i % 97 + 1),
+            "session_id": f"s{i % 31}",
+            "product_id": int(pid[i]),
+            "event_type": str(kinds[i]),
+            "ts": format_ts_ms(int(ts[i])),
+            "device": "mobile",
+        }
+        out[int(pid[i]) % partitions].append(orjson.dumps(rec))
+    return out
+
+
+def produce(bootstrap: str, topic: str, by_partition: dict[int, list[bytes]]) -> None:
+    p = Producer({"bootstrap.servers": bootstrap, "enable.idempotence": True, "linger.ms": 10})
+    for part, values in by_partition.items():
+        for v in values:
+            key = (
+                str(orjson.loads(v)["product_id"]).encode() if v.startswith(b'{"event_id') else None
+            )
+            p.produce(topic, v, key, partition=part)
+        p.poll(0)
+    assert p.flush(30) == 0
+
+
+def expected(by_partition: dict[int, list[bytes]]) -> dict[tuple[int, str], int]:
+    """Per-partition engines over the same lines, flushed at the end (the reference)."""
+    from vitrina.stream.parse import parse_clicks
+
+    want: dict[tuple[int, str], int] = {}
+    for values in by_partition.values():
+        parsed = parse_clicks(b"\n".join(values))
+        eng = WindowEngine(SPEC)
+        res = eng.process(parsed.ts_ms, parsed.product_id, parsed.is_click)
+        allw = EmittedWindows.concat([res.emitted, eng.flush()], SPEC.size_ms)
+        for (start, key), c in allw.as_dict().items():
+            want[(key, format_ts_ms(start))] = c
+    return want
+
+
+def output_windows(bootstrap: str, topic: str) -> list[tuple[int, str, int]]:
+    recs = read_topic(bootstrap, topic, committed=True)
+    rows = [orjson.loads(r.value or b"{}") for r in recs]
+    return [(int(r["product_id"]), str(r["window_start"]), int(r["clicks"])) for r in rows]
+
+
+def stream_cmd(bootstrap: str, data_dir: Path, group: str, instance: int, *extra: str) -> list[str]:
+    return [
+        sys.executable,
+        "-c",
+        "import sys; from vitrina.cli import main; sys.exit(main(sys.argv[1:]))",
+        "--data-dir",
+        str(data_dir),
+        "stream",
+        "--from",
+        f"kafka://{bootstrap}",
+        "--to",
+        f"kafka://{bootstrap}",
+        "--group",
+        group,
+        "--instance",
+        str(instance),
+        "--no-marts",
+        *extra,
+    ]
+
+
+def env_for(topic: str, out_topic: str, **more: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "VITRINA_KAFKA_CLICKS_TOPIC": topic,
+            "VITRINA_KAFKA_OUTPUT_TOPIC": out_topic,
+            "VITRINA_KAFKA_PARTITIONS": "3",
+            **more,
+        }
+    )
+    return env
+
+
+@pytest.mark.timeout(600)
+def test_kill_9_and_restart_gives_every_window_exactly_once(
+    kafka_bootstrap: str, kafka_topic: Callable[..., str], tmp_path: Path
+) -> None:
+    topic = kafka_topic(partitions=3, prefix="clicks")
+    out_topic = f"{topic}.out"
+    events = make_events(30_000, 3, seed=11)
+    produce(kafka_bootstrap, topic, events)
+    want = expected(events)
+    group = f"eos-{uuid.uuid4().hex[:6]}"
+    env = env_for(topic, out_topic)
+    rnd = random.Random(5)
+    kills = 0
+    for _ in range(4):
+        proc = subprocess.Popen(
+            stream_cmd(kafka_bootstrap, tmp_path, group, 0, "--follow", "--max-batch", "100"),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rnd.uniform(3.0, 8.0))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait(30)
+    assert kills == 4
+    # Mid-run there is output already, and it never holds a window twice.
+    partial = output_windows(kafka_bootstrap, out_topic)
+    assert 0 < len(partial) < len(want)
+    assert len({(p, s) for p, s, _ in partial}) == len(partial)
+    done = subprocess.run(
+        stream_cmd(kafka_bootstrap, tmp_path, group, 0, "--once", "--max-batch", "5000"),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    got = output_windows(kafka_bootstrap, out_topic)
+    keys = [(p, s) for p, s, _ in got]
+    assert len(keys) == len(set(keys)), "a window was emitted twice"
+    assert {(p, s): c for p, s, c in got} == want
+
+
+@pytest.mark.timeout(300)
+def test_dead_letters_carry_payload_reason_and_offset(
+    kafka_bootstrap: str, kafka_topic: Callable[..., str], tmp_path: Path
+) -> None:
+    topic = kafka_topic(partitions=1, prefix="clicks")
+    good = (
+        b'{"event_id":"a","user_id":1,"session_id":"s","product_id":7,'
+        b'"event_type":"click","ts":"2026-11-22T13:10:00Z"}'
+    )
+    values = [
+        good,
+        b"{not json",
+        b'{"product_id":7,"event_type":"tap","ts":"2026-11-22T13:10:00Z"}',
+        b"",
+        good.replace(b"13:10:00", b"13:00:00"),  # 10 min behind: late
+    ]
+    p = Producer({"bootstrap.servers": kafka_bootstrap})
+    for v in values:
+        p.produce(topic, v, b"7", partition=0)
+    assert p.flush(30) == 0
+    env = env_for(topic, f"{topic}.out")
+    res = subprocess.run(
+        stream_cmd(kafka_bootstrap, tmp_path, f"dlq-{uuid.uuid4().hex[:6]}", 0, "--once"),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    dlq = [orjson.loads(r.value or b"") for r in read_topic(kafka_bootstrap, f"{topic}.dlq")]
+    by_offset = {d["origin"]["offset"]: d for d in dlq}
+    assert sorted(by_offset) == [1, 2, 3, 4]
+    assert by_offset[1]["kind"] == "malformed" and by_offset[1]["payload"] == "{not json"
+    assert by_offset[2]["kind"] == "contract" and "tap" in by_offset[2]["reason"]
+    assert by_offset[3]["kind"] == "malformed"
+    assert by_offset[4]["kind"] == "late"
+    assert all(d["origin"]["topic"] == topic and d["origin"]["partition"] == 0 for d in dlq)
+    out = output_windows(kafka_bootstrap, f"{topic}.out")
+    assert sum(c for *_, c in out) == 5  # the one good click, in its 5 windows
+    status = orjson.loads(next((tmp_path / "stream").glob("status.*.json")).read_bytes())
+    assert (status["malformed"], status["violations"], status["late"]) == (2, 1, 1)
+
+
+@pytest.mark.timeout(600)
+def test_consumer_group_scale_out_equals_one_process(
+    kafka_bootstrap: str, kafka_topic: Callable[..., str], tmp_path: Path
+) -> None:
+    topic = kafka_topic(partitions=3, prefix="clicks")
+    out_topic = f"{topic}.out"
+    group = f"scale-{uuid.uuid4().hex[:6]}"
+    env = env_for(topic, out_topic, VITRINA_STREAM_IDLE_TIMEOUT="4s")
+    procs = [
+        subprocess.Popen(
+            stream_cmd(
+                kafka_bootstrap, tmp_path / f"i{i}", group, i, "--follow", "--max-batch", "2000"
+            ),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(2)
+    ]
+    try:
+        # Both members hold partitions (their status files say which) before data arrives.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and _assigned(tmp_path) != [0, 1, 2]:
+            time.sleep(1)
+        assert _assigned(tmp_path) == [0, 1, 2]
+        events = make_events(20_000, 3, seed=23)
+        produce(kafka_bootstrap, topic, events)
+        want = expected(events)
+        deadline = time.monotonic() + 180
+        got: list[tuple[int, str, int]] = []
+        while time.monotonic() < deadline:
+            got = output_windows(kafka_bootstrap, out_topic)
+            if len(got) >= len(want):
+                break
+            time.sleep(2)
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGINT)
+        for proc in procs:
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    assert len({(p, s) for p, s, _ in got}) == len(got)
+    assert {(p, s): c for p, s, c in got} == want
+    # The work was split: each process consumed some partitions, none all of them.
+    per_process = [
+        orjson.loads(next((tmp_path / f"i{i}" / "stream").glob("status.*.json")).read_bytes())[
+            "events"
+        ]
+        for i in range(2)
+    ]
+    assert all(n > 0 for n in per_process), per_process
+    assert sum(per_process) == sum(len(v) for v in events.values())
+
+
+def _assigned(tmp_path: Path) -> list[int]:
+    held: list[list[int]] = []
+    for i in range(2):
+        files = list((tmp_path / f"i{i}" / "stream").glob("status.*.json"))
+        if not files:
+            return []
+        try:
+            held.append(orjson.loads(files[0].read_bytes())["extra"].get("partitions", []))
+        except (OSError, orjson.JSONDecodeError):
+            return []
+    if not all(held):
+        return []
+    return sorted(p for h in held for p in h)
