@@ -159,7 +159,9 @@ def test_concurrent_readers_never_see_a_mixed_set(serving_url: str) -> None:
 
 
 @pytest.mark.services("redis", "postgres")
-def test_publish_from_postgres_warehouse_to_redis(serving_url: str, tmp_path: Path) -> None:
+def test_publish_from_postgres_warehouse_to_redis(
+    serving_url: str, postgres_url: str, tmp_path: Path
+) -> None:
     """The stack path: PostgreSQL warehouse -> chdb marts -> Redis serving, same answers."""
     import psycopg
 
@@ -168,7 +170,7 @@ def test_publish_from_postgres_warehouse_to_redis(serving_url: str, tmp_path: Pa
     from vitrina.marts.publish import run_publish
     from vitrina.warehouse import open_warehouse
 
-    stack_pg = urlsplit(load_settings(profile="stack", environ={}).backend("warehouse"))
+    stack_pg = urlsplit(postgres_url)
     scratch = f"vitrina_serving_{uuid.uuid4().hex[:8]}"
     pg_url = urlunsplit(stack_pg._replace(path=f"/{scratch}"))
     with psycopg.connect(urlunsplit(stack_pg), autocommit=True) as admin:
