@@ -208,7 +208,16 @@ def open_marts(url: str) -> MartsStore:
         raise
     except Exception as exc:
         where = mask_secrets(url)
-        raise BackendError(f"cannot open marts store {where}: {_first_line(exc)}") from exc
+        text = str(exc)
+        if "Cannot lock file" in text or "Error initializing EmbeddedServer" in text:
+            # chdb does not always say why; a lock held by another process is the usual cause.
+            reason = "the data path is locked, most likely open in another process (chdb allows "
+            reason += "one process per data path)"
+        elif "already initialized with path" in text:
+            reason = "this process has another chdb path open (close that store first)"
+        else:
+            reason = _first_line(exc)
+        raise BackendError(f"cannot open marts store {where}: {reason}") from exc
     try:
         client.command(f"create database if not exists {database} engine = Atomic")
         client.database = database

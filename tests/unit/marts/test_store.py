@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from decimal import Decimal
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -116,7 +119,7 @@ def test_bad_names_and_urls_are_usage_errors(marts_url: str) -> None:
 def test_second_path_while_open_is_a_backend_error(marts_url: str, tmp_path_factory) -> None:
     other = tmp_path_factory.mktemp("other_chdb")
     with open_marts(marts_url) as ms:
-        with pytest.raises(BackendError, match="cannot open marts store"):
+        with pytest.raises(BackendError, match="another chdb path open"):
             open_marts(f"chdb://{other}")
         assert ms.tables() == []
 
@@ -132,3 +135,29 @@ def test_unreachable_clickhouse_server_is_one_masked_line() -> None:
 def test_chdb_url_without_a_path_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="needs a path"):
         open_marts("chdb://")
+
+
+def test_path_held_by_another_process_is_a_clear_error(tmp_path: Path) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from vitrina.marts.store import open_marts; "
+            f"ms = open_marts('chdb://{tmp_path}/held'); print('open', flush=True); "
+            "sys.stdin.readline(); ms.close()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        with pytest.raises(BackendError, match="open in another process"):
+            open_marts(f"chdb://{tmp_path}/held")
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.close()
+        assert holder.wait(timeout=60) == 0
+        if holder.stdout is not None:
+            holder.stdout.close()
