@@ -98,8 +98,12 @@ class FileServingStore(ServingStore):
         return sorted(p.name for p in self.base.iterdir() if p.is_dir() and (p / _META).is_file())
 
     def _write_version(self, version: str, digest: str, top: pa.Table, recs: pa.Table) -> None:
+        # Leftovers of a publish that crashed midway (single writer): never read, remove.
+        for stale in self.base.glob(".tmp-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        for stale in self.base.glob(".old-*"):
+            shutil.rmtree(stale, ignore_errors=True)
         tmp = self.base / f".tmp-{version}"
-        shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         _write_arrow(tmp / _TOP, top)
         _write_arrow(tmp / _RECS, recs)

@@ -91,6 +91,19 @@ def test_new_version_switches_and_old_ones_are_cleaned(tmp_path: Path) -> None:
         assert leftovers == []
 
 
+def test_leftovers_of_a_crashed_publish_are_removed(tmp_path: Path) -> None:
+    with _store(tmp_path) as store:
+        first = store.publish(_top(1), _recs(1), now_ms=1_000)
+        (store.base / ".tmp-19700101T000002000Z-dead").mkdir()
+        (store.base / ".tmp-19700101T000002000Z-dead" / "top_products.arrow").write_bytes(b"x")
+        assert store.versions() == [first.version]  # a half-written version is not listed
+        assert store.top_products(1)[0].product_id == 1000
+        second = store.publish(_top(2), _recs(2), now_ms=3_000)
+        assert sorted(p.name for p in store.base.iterdir()) == sorted(
+            [first.version, str(second.version), "current"]
+        )
+
+
 def test_float_ids_must_be_whole(tmp_path: Path) -> None:
     bad = _top(1).set_column(1, "product_id", pa.array([1.5] * 10))
     with _store(tmp_path) as store, pytest.raises(ContractError, match="non-integer"):
