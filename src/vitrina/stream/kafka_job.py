@@ -199,12 +199,18 @@ def run_kafka(
                 else:
                     log.warning("consume error: %s", err)
             if data:
+                # Next offsets from the messages themselves (position() can run past a
+                # partition's end after an EOF event).
+                nxt: dict[int, int] = {}
+                for m in data:
+                    nxt[m.partition()] = m.offset() + 1
+                offsets = [TopicPartition(input_topic, p, o) for p, o in sorted(nxt.items())]
                 producer.begin_transaction()
                 _batch(
                     data, engines, producer, marts, counters, input_topic, output_topic, dlq_topic
                 )
-                _save_states(producer, engines, group, input_topic, state_topic, set(engines))
-                _commit(producer, consumer, TopicPartition)
+                _save_states(producer, engines, group, input_topic, state_topic, set(nxt))
+                _commit(producer, consumer, offsets)
                 counters.inputs += 1
                 counters.batches += 1
                 _observe(counters, engines, on_batch)
@@ -221,7 +227,7 @@ def run_kafka(
                 for p, engine in engines.items():
                     _emit(producer, marts, counters, output_topic, p, engine.flush())
                 _save_states(producer, engines, group, input_topic, state_topic, set(engines))
-                _commit(producer, consumer, TopicPartition)
+                _commit(producer, consumer, [])
                 _observe(counters, engines, on_batch)
             if not follow and at_end:
                 break
@@ -324,10 +330,10 @@ def _save_states(
         _produce(producer, state_topic, engines[p].to_bytes(), state_key(group, input_topic, p), 0)
 
 
-def _commit(producer: Any, consumer: Any, topic_partition: Any) -> None:
-    positions = [tp for tp in consumer.position(consumer.assignment()) if tp.offset >= 0]
-    if positions:
-        producer.send_offsets_to_transaction(positions, consumer.consumer_group_metadata(), 30)
+def _commit(producer: Any, consumer: Any, offsets: list[Any]) -> None:
+    log.debug("commit offsets %s", [(tp.partition, tp.offset) for tp in offsets])
+    if offsets:
+        producer.send_offsets_to_transaction(offsets, consumer.consumer_group_metadata(), 30)
     producer.commit_transaction(60)
 
 
