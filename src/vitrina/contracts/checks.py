@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from vitrina.contracts.spec import FieldSpec
-from vitrina.contracts.types import DATE_PATTERN, TIMESTAMP_PATTERN
+from vitrina.contracts.types import DATE_PATTERN, NUMBER_TEXT, TIMESTAMP_PATTERN
 
 __all__ = [
     "TYPE_ERRORS_COLUMN",
@@ -25,9 +25,9 @@ TYPE_ERRORS_COLUMN = "_type_errors"
 
 UTC_MS = pl.Datetime("ms", "UTC")
 _SECONDS = "%Y-%m-%dT%H:%M:%S"
-_INT_TEXT = r"^-?\d{1,18}$"
-_NUMBER_TEXT = r"^-?\d+(\.\d+)?([eE][+\-]?\d+)?$"
-_MONEY_TEXT = r"^-?\d+(\.\d{1,2})?$"
+_INT_TEXT = r"^-?[0-9]{1,18}$"
+_NUMBER_TEXT = NUMBER_TEXT
+_MONEY_TEXT = r"^-?[0-9]+(\.[0-9]{1,2})?$"
 
 # (rule, fails, message): `fails` is evaluated on every row, `message` only on failing rows.
 Check = tuple[str, pl.Expr, pl.Expr]
@@ -176,9 +176,10 @@ def _money(
             col.is_not_null() & v.is_null(),
             pl.format("expected a decimal number, got {}", shown),
         ),
-        ("format", ~places_ok, pl.format("more than 2 decimal places: {}", shown)),
     ]
-    return value, checks + _bound_checks(spec, v, shown)
+    # Range before places, the order pydantic checks a Decimal in.
+    places = ("format", ~places_ok, pl.format("more than 2 decimal places: {}", shown))
+    return value, [*checks, *_bound_checks(spec, v, shown), places]
 
 
 def parse_timestamp(text: pl.Expr) -> pl.Expr:

@@ -50,14 +50,19 @@ EventType = Literal["view", "click", "add_to_cart", "purchase"]
 Device = Literal["desktop", "mobile", "tablet"]
 
 # One regex dialect on both sides: pydantic and polars both run Rust's `regex` crate.
-TIMESTAMP_PATTERN: Final = r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?Z$"
-DATE_PATTERN: Final = r"^\d{4}-\d{2}-\d{2}$"
+# Digits are [0-9]: `\d` there (and in Python) also matches other scripts' digits.
+TIMESTAMP_PATTERN: Final = (
+    r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?Z$"
+)
+DATE_PATTERN: Final = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$"
 EMAIL_PATTERN: Final = r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$"
 PHONE_PATTERN: Final = r"^[0-9+()./\- x]+$"
 # Decimal(12, 2) holds values below 10**10.
 MONEY_MAX: Final = Decimal("9999999999.99")
+NUMBER_TEXT: Final = r"^-?[0-9]+(\.[0-9]+)?([eE][+\-]?[0-9]+)?$"
 
 _TS_RE = re.compile(TIMESTAMP_PATTERN)
+_NUMBER_RE = re.compile(NUMBER_TEXT)
 _DATE_RE = re.compile(DATE_PATTERN)
 
 
@@ -87,6 +92,15 @@ def _parse_iso_z(text: str) -> datetime:
         ) from None
 
 
+def _check_money_text(value: Any) -> Any:
+    # Decimal() alone would also take " 1_000", "+5", "NaN" or other scripts' digits.
+    if isinstance(value, str) and not _NUMBER_RE.fullmatch(value):
+        raise PydanticCustomError(
+            "type", "expected a decimal number, got {value}", {"value": value[:40]}
+        )
+    return value
+
+
 def _check_timestamp(value: Any) -> datetime:
     if isinstance(value, datetime):
         return _as_utc(value)
@@ -94,7 +108,7 @@ def _check_timestamp(value: Any) -> datetime:
         raise PydanticCustomError(
             "type", "expected an ISO-8601 string, got {value}", {"value": repr(value)}
         )
-    if not _TS_RE.match(value):
+    if not _TS_RE.fullmatch(value):
         raise PydanticCustomError(
             "format", "not an ISO-8601 UTC timestamp ending in Z: {value}", {"value": value[:40]}
         )
@@ -110,7 +124,7 @@ def _check_date_or_timestamp(value: Any) -> datetime:
         raise PydanticCustomError(
             "type", "expected an ISO-8601 string, got {value}", {"value": repr(value)}
         )
-    if _DATE_RE.match(value):
+    if _DATE_RE.fullmatch(value):
         try:
             d = date.fromisoformat(value)
         except ValueError:
@@ -118,7 +132,7 @@ def _check_date_or_timestamp(value: Any) -> datetime:
                 "format", "not a valid date: {value}", {"value": value}
             ) from None
         return datetime(d.year, d.month, d.day, tzinfo=UTC)
-    if not _TS_RE.match(value):
+    if not _TS_RE.fullmatch(value):
         raise PydanticCustomError(
             "format",
             "not an ISO-8601 date or UTC timestamp ending in Z: {value}",
@@ -149,12 +163,13 @@ Rating = Annotated[int, Kind("int"), Field(strict=True, ge=1, le=5)]
 Money = Annotated[
     Decimal,
     Kind("money"),
+    BeforeValidator(_check_money_text),
     Field(ge=0, le=MONEY_MAX, decimal_places=2),
     WithJsonSchema(
         {
             "anyOf": [
                 {"type": "number", "minimum": 0, "maximum": float(MONEY_MAX)},
-                {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"},
+                {"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"},
             ],
             "description": "decimal with at most 2 places, as a JSON number or string",
         }
