@@ -37,6 +37,7 @@ public final class VitrinaNeo4j {
                 .setConfig(GraphDatabaseSettings.auth_enabled, auth)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, 128L * 1024 * 1024)
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "2 files")
+                .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 .setConfig(GraphDatabaseInternalSettings.udc_network_enabled, false);
         if (args.length > 3 && !args[3].isEmpty()) {
             builder.setConfig(GraphDatabaseSettings.plugin_dir, Path.of(args[3]).toAbsolutePath())
