@@ -22,7 +22,6 @@ BAD_SCHEMA = pl.Schema(
     {"_line": pl.Int64, "payload": pl.String, "reason": pl.String, "origin": pl.String}
 )
 _LINE = "_line"
-_LEAF = 32
 
 
 @dataclass(frozen=True)
@@ -143,7 +142,7 @@ def parse_jsonl(data: bytes, entity: str, origin: str) -> ParsedBatch:
     bad_frame = pl.DataFrame(
         {
             _LINE: [b[0] for b in bad],
-            "payload": [b[1].decode("utf-8", errors="replace") for b in bad],
+            "payload": [b[1].removesuffix(b"\r").decode("utf-8", errors="replace") for b in bad],
             "reason": [b[2] for b in bad],
             "origin": [origin] * len(bad),
         },

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import polars as pl
 
@@ -27,9 +28,7 @@ def _errors(frame: pl.DataFrame, field: str, rule: str, message: pl.Expr) -> pl.
     ).cast(dict(ERRORS_SCHEMA))  # type: ignore[arg-type]
 
 
-def _duplicates(
-    entity: str, valid: pl.DataFrame, column: str, rule: str, fold: bool = False
-) -> pl.DataFrame:
+def _duplicates(valid: pl.DataFrame, column: str, rule: str, fold: bool = False) -> pl.DataFrame:
     """Every occurrence after the first of a value of ``column`` (the first one stays valid)."""
     key = pl.col(column).str.to_lowercase() if fold else pl.col(column)
     ranked = valid.filter(pl.col(column).is_not_null()).with_columns(
@@ -69,7 +68,8 @@ def _key_set(
         if entity in checked:
             parts.append(checked[entity].valid.get_column(column).cast(pl.Int64))
             raw = checked[entity].invalid
-            if column in raw.columns and raw.schema[column] != pl.Null:
+            dtype = raw.schema.get(column)
+            if dtype is not None and (dtype.is_integer() or dtype == pl.String):
                 parts.append(raw.get_column(column).cast(pl.Int64, strict=False))
     if not parts:
         return None
@@ -148,6 +148,17 @@ def _order_after_registration(checked: dict[str, Validation]) -> list[pl.DataFra
     return [_errors(early, "order_date", "chronology", msg)]
 
 
+# Rules across tables beyond keys and references: (entity they judge, tables they need, at
+# least one of these tables, rule). A new domain adds its own here.
+_TABLE_RULES: tuple[
+    tuple[str, set[str], set[str], Callable[[dict[str, Validation]], list[pl.DataFrame]]], ...
+] = (
+    ("categories", set(), set(), _hierarchy),
+    ("orders", {"order_details"}, set(), _order_sums),
+    ("orders", set(), {"users", "registrations"}, _order_after_registration),
+)
+
+
 def _apply(
     entity: str, df: pl.DataFrame, base: Validation, extra: list[pl.DataFrame]
 ) -> Validation:
@@ -185,17 +196,18 @@ def validate_world(tables: dict[str, pl.DataFrame]) -> dict[str, Validation]:
     extra: dict[str, list[pl.DataFrame]] = {e: [] for e in tables}
     for entity, result in checked.items():
         model = contract_for(entity)
-        extra[entity].append(_duplicates(entity, result.valid, model.primary_key, "duplicate"))
+        extra[entity].append(_duplicates(result.valid, model.primary_key, "duplicate"))
         for column in model.unique:
             fold = column == "email"
-            extra[entity].append(_duplicates(entity, result.valid, column, "unique", fold=fold))
+            extra[entity].append(_duplicates(result.valid, column, "unique", fold=fold))
         extra[entity] += _references(entity, checked)
-    if "categories" in checked:
-        extra["categories"] += _hierarchy(checked)
-    if "orders" in checked and "order_details" in checked:
-        extra["orders"] += _order_sums(checked)
-    if "orders" in checked and ({"users", "registrations"} & checked.keys()):
-        extra["orders"] += _order_after_registration(checked)
+    for entity, needs, any_of, rule in _TABLE_RULES:
+        if (
+            entity in checked
+            and needs <= checked.keys()
+            and (not any_of or any_of & checked.keys())
+        ):
+            extra[entity] += rule(checked)
     out = {e: _apply(e, tables[e], checked[e], extra[e]) for e in tables}
     for e, v in out.items():
         log.debug("world %s: %d valid, %d invalid", e, v.valid.height, v.invalid.height)
