@@ -108,6 +108,10 @@ class Services:
         """The script's status lines (``name up|down version url``), whatever the exit code."""
         return self._run("status", *names, timeout=120).stdout.splitlines()
 
+    def status_code(self, *names: str) -> int:
+        """The exit code of ``infra/services.sh status``: 0 only when all are up."""
+        return self._run("status", *names, timeout=120).returncode
+
     def info(self, name: str) -> dict[str, str]:
         proc = self._run("info", name, timeout=60)
         if proc.returncode != 0:

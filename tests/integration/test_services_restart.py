@@ -137,10 +137,12 @@ def test_data_survives_stop_and_start(isolated: Services) -> None:
     isolated.down(*PERSISTENT)
     status = isolated.status(*PERSISTENT)
     assert [line.split()[:2] for line in status] == [[name, "down"] for name in PERSISTENT]
+    assert isolated.status_code(*PERSISTENT) == 1
     isolated.up(*PERSISTENT, force=True)
     assert [line.split()[:2] for line in isolated.status(*PERSISTENT)] == [
         [name, "up"] for name in PERSISTENT
     ]
+    assert isolated.status_code(*PERSISTENT) == 0
 
     with psycopg.connect(info["postgres"]["url"], autocommit=True) as conn:
         assert conn.execute(f"select v from keep_{token}").fetchall() == [(token,)]
@@ -176,3 +178,18 @@ def test_up_is_idempotent_and_restarts_a_dead_service(isolated: Services) -> Non
     client = redis.Redis.from_url(isolated.info("redis")["url"])
     assert client.ping() is True
     client.close()
+
+
+def test_a_service_that_cannot_start_fails_with_the_reason(isolated: Services) -> None:
+    """A port held by another program: the fixture fails (never skips) and says why."""
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen()
+        port = blocker.getsockname()[1]
+        run_dir = f"{isolated.env['VITRINA_RUN_DIR']}/blocked"
+        other = Services(
+            env={**isolated.env, "VITRINA_RUN_DIR": run_dir, "VITRINA_REDIS_PORT": str(port)}
+        )
+        with pytest.raises(pytest.fail.Exception, match=f"port {port} is taken"):
+            other.up("redis")
+        assert other.status_code("redis") == 1
