@@ -25,6 +25,7 @@ check_names() {
   done
 }
 
+# Failures are checked explicitly below: this runs inside `||` (where bash ignores set -e).
 up_one() {
   local name=$1 t0=$SECONDS pid
   if pid=$(live_pid "$name"); then
@@ -34,7 +35,7 @@ up_one() {
     fi
     log "$name: process $pid is alive but not answering yet; waiting"
     if wait_ready "$name"; then
-      "svc_${name}_setup"
+      "svc_${name}_setup" || { log "$name: setup after start failed"; return 1; }
       log "$name: up (pid $pid) at $("svc_${name}_url")"
       return 0
     fi
@@ -42,16 +43,18 @@ up_one() {
     log "$name: process $pid died; starting it again"
   fi
   rm -f "$(pid_file "$name")"
-  "svc_${name}_install"
-  local port_var=${name^^}_PORT
-  if port_busy "${!port_var}"; then
-    log "$name: port ${!port_var} is taken by another process (not started by infra/services.sh); set VITRINA_${name^^}_PORT to use another port"
-    return 1
-  fi
+  "svc_${name}_install" || { log "$name: install failed"; return 1; }
+  local port_var
+  for port_var in ${SERVICE_PORTS[$name]}; do
+    if port_busy "${!port_var}"; then
+      log "$name: port ${!port_var} is taken by another process (not one infra/services.sh started here); set VITRINA_$port_var to use another port"
+      return 1
+    fi
+  done
   log "$name: starting (data in $(svc_dir "$name"))"
-  "svc_${name}_start"
+  "svc_${name}_start" || { log "$name: start failed, see $(log_file "$name")"; return 1; }
   wait_ready "$name" || return 1
-  "svc_${name}_setup"
+  "svc_${name}_setup" || { log "$name: setup after start failed"; return 1; }
   log "$name: up (pid $(live_pid "$name")) at $("svc_${name}_url") in $((SECONDS - t0))s"
 }
 

@@ -26,6 +26,9 @@ MINIO_BUCKET=${VITRINA_MINIO_BUCKET:-vitrina}
 START_TIMEOUT=${VITRINA_START_TIMEOUT:-300}
 
 ALL_SERVICES=(postgres mariadb redis kafka neo4j minio)
+# The port variables of each service (checked free before a start).
+declare -A SERVICE_PORTS=([postgres]=POSTGRES_PORT [mariadb]=MARIADB_PORT [redis]=REDIS_PORT
+  [kafka]="KAFKA_PORT KAFKA_CONTROLLER_PORT" [neo4j]=NEO4J_PORT [minio]=MINIO_PORT)
 # A word of each server's command line (live_pid checks it against PID reuse).
 declare -A PROC_MATCH=([postgres]=postgres [mariadb]=mariadbd [redis]=redis-server
   [kafka]=kafka.Kafka [neo4j]=VitrinaNeo4j [minio]=minio)
