@@ -115,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _hoist_global_options(list(sys.argv[1:] if argv is None else argv))
     command = typer.main.get_command(app)
     try:
-        command.main(args=args, prog_name="vitrina", standalone_mode=False)
+        # Without standalone mode click returns the code of a `typer.Exit(n)` instead of raising.
+        returned = command.main(args=args, prog_name="vitrina", standalone_mode=False)
     except click_exc.NoArgsIsHelpError as exc:
         # click >= 8.2 raises this for a bare group; show help, not an error.
         err_console.print(exc.ctx.get_help() if exc.ctx else "", markup=False, highlight=False)
@@ -134,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     except VitrinaError as exc:
         print(f"vitrina: failed: {exc}", file=sys.stderr)
         return exc.exit_code
-    return 0
+    return returned if isinstance(returned, int) and not isinstance(returned, bool) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -105,3 +105,20 @@ def test_bench_generate_last_line_is_json(capsys: pytest.CaptureFixture[str]) ->
     assert figures["ratio"] == pytest.approx(
         figures["events_per_s"] / figures["faker_events_per_s"], rel=0.01
     )
+
+
+def test_exit_codes_of_commands_are_kept(tmp_path: Path) -> None:
+    """A command ending in typer.Exit(n) exits n (click returns it without standalone mode)."""
+    import typer
+
+    from vitrina.cli.app import app
+
+    @app.command("exit-probe", hidden=True)
+    def _probe(code: int) -> None:
+        raise typer.Exit(code)
+
+    try:
+        assert main(["exit-probe", "3"]) == 3
+        assert main(["exit-probe", "0"]) == 0
+    finally:
+        app.registered_commands[:] = [c for c in app.registered_commands if c.name != "exit-probe"]
