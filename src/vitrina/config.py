@@ -239,12 +239,15 @@ def _env_layer(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
             layer.setdefault("general", {})[rest] = value
             continue
         section, _, key = rest.partition("_")
-        if section in _SCHEMA and key in _SCHEMA[section]:
-            layer.setdefault(section, {})[key] = value
-        else:
+        if section not in _SCHEMA:
+            continue  # another tool's variable (e.g. VITRINA_POSTGRES_PORT for infra/)
+        if key not in _SCHEMA[section]:
             raise ConfigError(
-                name, "unknown setting", "VITRINA_<SECTION>_<KEY>, see `vitrina config show`"
+                name,
+                "unknown setting",
+                ", ".join(f"VITRINA_{section.upper()}_{k.upper()}" for k in _SCHEMA[section]),
             )
+        layer.setdefault(section, {})[key] = value
     return layer
 
 

@@ -49,7 +49,7 @@ def test_file_then_env_then_flags(tmp_path: Path) -> None:
         ({"environ": {"VITRINA_STREAM_HOP": "10m"}}, "stream.hop"),
         ({"environ": {"VITRINA_BACKENDS_WAREHOUSE": "oracle://x"}}, "backends.warehouse"),
         ({"environ": {"VITRINA_SIMULATE_SCALE": "huge"}}, "simulate.scale"),
-        ({"environ": {"VITRINA_NOPE_KEY": "1"}}, "VITRINA_NOPE_KEY"),
+        ({"environ": {"VITRINA_STREAM_SIZZE": "1m"}}, "VITRINA_STREAM_SIZZE"),
         ({"environ": {}, "profile": "prod"}, "profile"),
         ({"environ": {"VITRINA_FAULTS_LATE_RATE": "2"}}, "faults.late_rate"),
     ],
@@ -108,3 +108,10 @@ def test_with_overrides_keeps_resolved_values(tmp_path: Path) -> None:
     assert t.get("stream", "lateness") == 60_000 and t.get("simulate", "seed") == 5
     assert t.get("simulate", "duration") == s.get("simulate", "duration") == 86_400_000
     assert t.backend("warehouse") == s.backend("warehouse")
+
+
+def test_other_tools_variables_are_left_alone(tmp_path: Path) -> None:
+    s = load_settings(
+        environ={"VITRINA_POSTGRES_PORT": "5433", "VITRINA_RUN_DIR": "/x"}, cwd=tmp_path
+    )
+    assert s.profile == "local"
