@@ -25,12 +25,14 @@ SPEC = WindowSpec(300_000, 60_000, 30_000)
 T0 = 1_795_305_600_000  # 2026-11-22T00:00:00Z
 
 
-def make_events(n: int, partitions: int, seed: int) -> dict[int, list[bytes]]:
+def make_events(
+    n: int, partitions: int, seed: int, late_rate: float = 0.01
+) -> dict[int, list[bytes]]:
     """Click/view events per partition (partition = product_id % partitions), some disorder,
     some late; arrival order per partition is list order."""
     rng = np.random.default_rng(seed)
     ts = T0 + np.arange(n, dtype=np.int64) * 400 - rng.integers(0, 20_000, n)
-    late = rng.random(n) < 0.01
+    late = rng.random(n) < late_rate
     ts[late] -= 600_000
     pid = rng.integers(1, 40, n)
     kinds = np.where(rng.random(n) < 0.6, "click", "view")
