@@ -7,6 +7,7 @@ This is the only module that reads the environment. Everything else receives the
 from __future__ import annotations
 
 import copy
+import logging
 import os
 import re
 import tomllib
@@ -18,6 +19,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from vitrina.errors import ConfigError
 from vitrina.timeutil import parse_duration_ms, parse_instant_ms
+
+log = logging.getLogger(__name__)
 
 __all__ = ["PROFILES", "ROLES", "Settings", "load_settings", "mask_secrets"]
 
@@ -239,14 +242,10 @@ def _env_layer(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
             layer.setdefault("general", {})[rest] = value
             continue
         section, _, key = rest.partition("_")
-        if section not in _SCHEMA:
-            continue  # another tool's variable (e.g. VITRINA_POSTGRES_PORT for infra/)
-        if key not in _SCHEMA[section]:
-            raise ConfigError(
-                name,
-                "unknown setting",
-                ", ".join(f"VITRINA_{section.upper()}_{k.upper()}" for k in _SCHEMA[section]),
-            )
+        if section not in _SCHEMA or key not in _SCHEMA[section]:
+            # The VITRINA_ namespace is shared with infra/ (VITRINA_KAFKA_PORT, ...): warn, go on.
+            log.warning("ignoring %s: not a setting (see `vitrina config show`)", name)
+            continue
         layer.setdefault(section, {})[key] = value
     return layer
 

@@ -49,7 +49,6 @@ def test_file_then_env_then_flags(tmp_path: Path) -> None:
         ({"environ": {"VITRINA_STREAM_HOP": "10m"}}, "stream.hop"),
         ({"environ": {"VITRINA_BACKENDS_WAREHOUSE": "oracle://x"}}, "backends.warehouse"),
         ({"environ": {"VITRINA_SIMULATE_SCALE": "huge"}}, "simulate.scale"),
-        ({"environ": {"VITRINA_STREAM_SIZZE": "1m"}}, "VITRINA_STREAM_SIZZE"),
         ({"environ": {}, "profile": "prod"}, "profile"),
         ({"environ": {"VITRINA_FAULTS_LATE_RATE": "2"}}, "faults.late_rate"),
     ],
