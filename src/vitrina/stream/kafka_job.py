@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from vitrina.errors import BackendError
 from vitrina.eventlog.kafka import bootstrap_of, ensure_topics
@@ -179,6 +180,9 @@ def run_kafka(
             "isolation.level": "read_committed",
             "enable.partition.eof": True,
             "fetch.min.bytes": 1,
+            "fetch.wait.max.ms": 100,
+            "max.partition.fetch.bytes": 8 << 20,
+            "queued.min.messages": 500_000,
             "queued.max.messages.kbytes": 262144,
         }
     )
@@ -188,26 +192,35 @@ def run_kafka(
     try:
         while True:
             msgs = consumer.consume(num_messages=max_batch, timeout=poll_timeout_s)
-            data = []
-            for m in msgs:  # in order: an EOF event counts only after the data before it
-                err = m.error()
-                if err is None:
-                    data.append(m)
-                    eof.discard(m.partition())
-                elif err.code() == KafkaError._PARTITION_EOF:
-                    eof.add(m.partition())
-                else:
-                    log.warning("consume error: %s", err)
+            data = [m for m in msgs if m.error() is None]
+            if len(data) != len(msgs):
+                for m in msgs:  # in order: an EOF event counts only after the data before it
+                    err = m.error()
+                    if err is None:
+                        eof.discard(m.partition())
+                    elif err.code() == KafkaError._PARTITION_EOF:
+                        eof.add(m.partition())
+                    else:
+                        log.warning("consume error: %s", err)
             if data:
+                parts = np.fromiter([m.partition() for m in data], dtype=np.int64, count=len(data))
                 # Next offsets from the messages themselves (position() can run past a
                 # partition's end after an EOF event).
                 nxt: dict[int, int] = {}
-                for m in data:
-                    nxt[m.partition()] = m.offset() + 1
+                for p in np.unique(parts).tolist():
+                    nxt[p] = data[int(np.flatnonzero(parts == p)[-1])].offset() + 1
+                    if len(data) == len(msgs):
+                        eof.discard(p)
                 offsets = [TopicPartition(input_topic, p, o) for p, o in sorted(nxt.items())]
                 producer.begin_transaction()
                 _batch(
-                    data, engines, producer, marts, counters, input_topic, output_topic, dlq_topic
+                    data,
+                    parts,
+                    engines,
+                    producer,
+                    marts,
+                    counters,
+                    (input_topic, output_topic, dlq_topic),
                 )
                 _save_states(producer, engines, group, input_topic, state_topic, set(nxt))
                 _commit(producer, consumer, offsets)
@@ -243,14 +256,14 @@ def run_kafka(
 
 def _batch(
     msgs: list[Any],
+    part_of_msg: npt.NDArray[np.int64],
     engines: dict[int, WindowEngine],
     producer: Any,
     marts: MartsSink | None,
     counters: Counters,
-    input_topic: str,
-    output_topic: str,
-    dlq_topic: str,
+    topics: tuple[str, str, str],
 ) -> None:
+    input_topic, output_topic, dlq_topic = topics
     values = [m.value() or b"" for m in msgs]
     body = b"\n".join(values)
     parsed = parse_clicks(body)
@@ -261,7 +274,6 @@ def _batch(
         ]
         body = b"\n".join(values)
         parsed = parse_clicks(body)
-    part_of_msg = np.fromiter((m.partition() for m in msgs), dtype=np.int64, count=len(msgs))
     row_part = part_of_msg[parsed.line - 1]
     late_rows: list[int] = []
     total_late = 0
