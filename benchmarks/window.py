@@ -6,7 +6,10 @@ per-event Python implementation of the same windows on the first ``dict_events``
 events, in the same run; its result is checked equal to the engine's), ``quix_events_per_s``
 (Quix Streams' hopping-window count over the same events on a Kafka topic) and
 ``e2e_kafka_events_per_s`` (vitrina's Kafka job: consume, parse, window, produce, commit in
-transactions), both null when no Kafka is given or reachable, and ``peak_rss_mb``.
+transactions), both null when no Kafka is given or reachable, ``peak_rss_mb`` (this process,
+which holds the whole input in memory) and ``stream_peak_rss_mb`` (a fresh process windowing
+``stream_events`` generated chunk by chunk: the engine's memory is bounded by open windows x
+products, not by the number of events).
 """
 
 from __future__ import annotations
@@ -101,6 +104,46 @@ def _engine_run(spec: WindowSpec, ts: I64, keys: I64, batch: int) -> tuple[float
     return elapsed, EmittedWindows.concat(parts, spec.size_ms)
 
 
+def stream_memory_run(n_events: int, products: int, rate_per_s: int, chunk: int = 1 << 20) -> None:
+    """Window ``n_events`` generated chunk by chunk (never all in memory); print the peak RSS.
+
+    Run in a fresh process (see :func:`_memory_figures`) so the RSS is the engine's alone.
+    """
+    spec = WindowSpec()
+    engine = WindowEngine(spec)
+    rng = np.random.default_rng(11)
+    windows = 0
+    for lo in range(0, n_events, chunk):
+        n = min(chunk, n_events - lo)
+        ts = _START_MS + ((np.arange(lo, lo + n, dtype=np.int64) * 1000) // rate_per_s)
+        ts -= rng.integers(0, 5_001, n)
+        keys = ((rng.zipf(1.2, n) - 1) % products + 1).astype(np.int64)
+        windows += len(engine.process(ts, keys).emitted)
+    windows += len(engine.flush())
+    print(f"{_peak_rss_mb()} {windows}")
+
+
+def _memory_figures(n_events: int, products: int, rate_per_s: int) -> dict[str, Any]:
+    import subprocess
+    import sys
+
+    code = (
+        "from benchmarks.window import stream_memory_run; "
+        f"stream_memory_run({n_events}, {products}, {rate_per_s})"
+    )
+    start = time.perf_counter()
+    res = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=1800
+    )
+    rss, windows = res.stdout.split()[-2:]
+    return {
+        "stream_events": n_events,
+        "stream_windows": int(windows),
+        "stream_seconds": round(time.perf_counter() - start, 1),
+        "stream_peak_rss_mb": float(rss),
+    }
+
+
 def _peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
@@ -117,6 +160,7 @@ def run_window_bench(
     kafka_events: int = 1_000_000,
     quix_events: int = 200_000,
     spec: WindowSpec | None = None,
+    stream_events: int = 100_000_000,
 ) -> dict[str, Any]:
     """Run the benchmark; see the module docstring for the figures."""
     spec = spec or WindowSpec()
@@ -167,6 +211,8 @@ def run_window_bench(
             )
         )
     figures["peak_rss_mb"] = _peak_rss_mb()
+    if stream_events:
+        figures.update(_memory_figures(stream_events, products, rate_per_s))
     return figures
 
 

@@ -53,6 +53,9 @@ def window(
         int, typer.Option(min=1000, help="Events through Kafka end to end.")
     ] = 1_000_000,
     quix_events: Annotated[int, typer.Option(min=1000, help="Events through Quix.")] = 200_000,
+    stream_events: Annotated[
+        int, typer.Option(min=0, help="Events for the memory run (0 skips it).")
+    ] = 100_000_000,
 ) -> None:
     """Window engine vs a per-event dict loop (same data, same run), Quix and Kafka end to end."""
     from benchmarks.window import resolve_kafka, run_window_bench
@@ -69,5 +72,6 @@ def window(
             kafka=url,
             kafka_events=kafka_events,
             quix_events=quix_events,
+            stream_events=stream_events,
         )
     )
