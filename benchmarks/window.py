@@ -145,6 +145,15 @@ def _memory_figures(n_events: int, products: int, rate_per_s: int) -> dict[str, 
 
 
 def _peak_rss_mb() -> float:
+    """This process's peak RSS. VmHWM, not ru_maxrss: Linux carries ru_maxrss over a fork and
+    exec from the parent, VmHWM starts afresh with the new program."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 

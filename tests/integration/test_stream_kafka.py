@@ -138,7 +138,9 @@ def test_kill_9_and_restart_gives_every_window_exactly_once(
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(rnd.uniform(3.0, 8.0))
+        # Kill at a random moment once this run has committed at least one batch.
+        _wait_for_progress(tmp_path / "stream", proc, timeout_s=120)
+        time.sleep(rnd.uniform(0.0, 1.5))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
@@ -260,6 +262,21 @@ def test_consumer_group_scale_out_equals_one_process(
     ]
     assert all(n > 0 for n in per_process), per_process
     assert sum(per_process) == sum(len(v) for v in events.values())
+
+
+def _wait_for_progress(state_dir: Path, proc: subprocess.Popen[bytes], timeout_s: float) -> None:
+    """Until this process's status file reports a committed batch (events > 0)."""
+    started = time.time()
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and proc.poll() is None:
+        for f in state_dir.glob("status.*.json"):
+            try:
+                doc = orjson.loads(f.read_bytes())
+            except (OSError, orjson.JSONDecodeError):
+                continue
+            if f.stat().st_mtime >= started and doc.get("events", 0) > 0:
+                return
+        time.sleep(0.1)
 
 
 def _assigned(tmp_path: Path) -> list[int]:
