@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+import orjson
+import pytest
 
 from vitrina.stream.parse import MALFORMED, VIOLATION, parse_clicks
 
@@ -55,3 +57,40 @@ def test_slow_path_equals_fast_path_on_good_lines() -> None:
     assert slow.bad_line == [501]
     for name in ("ts_ms", "product_id", "is_click", "line"):
         assert np.array_equal(getattr(fast, name), getattr(slow, name))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("ts", "2026-11-22T13:00:00Z"),
+        ("ts", "2026-11-22T13:00:00.5Z"),
+        ("ts", "2026-11-22T13:00:00+00:00"),
+        ("ts", "2026-11-22 13:00:00Z"),
+        ("ts", "2026-11-22T13:00:00"),
+        ("ts", "2026-02-30T13:00:00Z"),
+        ("product_id", "7"),
+        ("product_id", 7.5),
+        ("product_id", 0),
+        ("product_id", None),
+        ("event_type", "Click"),
+        ("event_type", None),
+    ],
+)
+def test_agrees_with_the_clicks_contract_on_the_window_fields(field: str, value: object) -> None:
+    from vitrina.contracts import parse_jsonl, validate_table
+
+    rec: dict[str, object] = {
+        "event_id": "e",
+        "user_id": 1,
+        "session_id": "s",
+        "product_id": 3,
+        "event_type": "click",
+        "ts": "2026-11-22T13:00:00Z",
+    }
+    rec[field] = value
+    line = orjson.dumps(rec)
+    contract_ok = validate_table("clicks", parse_jsonl(line, "clicks", "t").frame).valid.height == 1
+    mine = parse_clicks(line)
+    assert (len(mine.ts_ms) == 1) == contract_ok
+    if not contract_ok:
+        assert mine.bad_reason[0].startswith(field)
