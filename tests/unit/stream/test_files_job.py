@@ -153,3 +153,21 @@ def test_marts_table_holds_each_window_once_after_a_replay(tmp_path: Path) -> No
         ).to_pylist()
     assert len(rows) == len(reference(payloads))
     assert sum(r["clicks"] for r in rows) == sum(reference(payloads).values())
+
+
+def test_idle_timeout_flushes_open_windows_while_following(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path).with_overrides(stream={"idle_timeout": "1s"})
+    root = settings.data_dir / "events"
+    payloads = write_log(root, n_files=1)
+    checks = {"n": 0}
+
+    def stop_when_flushed() -> bool:
+        checks["n"] += 1
+        status = orjson.loads((settings.data_dir / "stream" / "status.json").read_bytes())
+        return status["open_cells"] == 0 or checks["n"] > 20
+
+    report = run_stream(settings, follow=True, marts=False, should_stop=stop_when_flushed)
+    assert checks["n"] <= 20
+    assert report.open_cells == 0
+    got = output(root)
+    assert {(p, s): c for p, s, c in got} == reference(payloads)
