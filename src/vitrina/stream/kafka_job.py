@@ -189,9 +189,12 @@ def run_kafka(
     consumer.subscribe([input_topic], on_assign=on_assign, on_revoke=on_revoke)
     marts = MartsSink(marts_url) if marts_url else None
     last_input = time.monotonic()
+    busy = False
     try:
         while True:
-            msgs = consumer.consume(num_messages=max_batch, timeout=poll_timeout_s)
+            # While data flows, take what is buffered rather than wait for a full batch.
+            wait_s = 0.05 if busy else poll_timeout_s
+            msgs = consumer.consume(num_messages=max_batch, timeout=wait_s)
             data = [m for m in msgs if m.error() is None]
             if len(data) != len(msgs):
                 for m in msgs:  # in order: an EOF event counts only after the data before it
@@ -202,6 +205,7 @@ def run_kafka(
                         eof.add(m.partition())
                     else:
                         log.warning("consume error: %s", err)
+            busy = bool(data)
             if data:
                 parts = np.fromiter([m.partition() for m in data], dtype=np.int64, count=len(data))
                 # Next offsets from the messages themselves (position() can run past a
