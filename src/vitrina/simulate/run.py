@@ -144,8 +144,14 @@ def simulate(
     source: Any | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     write_fault_manifest: Callable[[bytes], None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> SimulationReport:
-    """Generate the world and its live activity; write events to ``sink`` and tables to ``source``."""
+    """Generate the world and its live activity; write events to ``sink`` and tables to ``source``.
+
+    With ``params.speed > 0`` each slice is written when the virtual clock reaches its end
+    (``clock`` and ``sleep`` are injectable for tests); otherwise as fast as possible.
+    """
     t_begin = time.perf_counter()
     preset = PRESETS[params.scale]
     start, end = params.start_ms, params.start_ms + params.duration_ms
@@ -163,7 +169,7 @@ def simulate(
     }
     live: dict[str, list[Table]] = {"users": [], "orders": [], "order_details": []}
     n_hours = -(-params.duration_ms // HOUR_MS)
-    wall0 = time.monotonic()
+    wall0 = clock()
     for h in range(n_hours):
         t0 = start + h * HOUR_MS
         t1 = min(t0 + HOUR_MS, end)
@@ -174,8 +180,15 @@ def simulate(
             writers["clicks"].add(h, out["clicks"])
         if "registrations" in writers:
             writers["registrations"].add(h, out["users"])
-        if params.speed > 0:  # live mode: wait until the virtual clock reaches the horizon
-            time.sleep(max(0.0, wall0 + (t1 - start) / 1000 / params.speed - time.monotonic()))
+        if params.speed > 0:
+            # Live mode: everything arriving before t1 is generated, so release it slice by
+            # slice as the virtual clock passes each slice's end — a steady rate.
+            boundary = (t0 // params.slice_ms + 1) * params.slice_ms
+            while boundary <= t1:
+                sleep(max(0.0, wall0 + (boundary - start) / 1000 / params.speed - clock()))
+                for w in writers.values():
+                    w.flush(boundary)
+                boundary += params.slice_ms
         for w in writers.values():
             w.flush(t1 if h < n_hours - 1 else None)
         if on_progress:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 
@@ -57,3 +58,43 @@ def test_faults_leave_clean_records_unchanged(tmp_path: Path) -> None:
     faulty_lines = faulty.topic_bytes("clicks").splitlines()
     assert clean_lines == set(faulty_lines)  # duplicates only repeat existing lines
     assert len(faulty_lines) > len(clean_lines)
+
+
+def test_live_speed_writes_each_slice_when_the_virtual_clock_reaches_it(tmp_path: Path) -> None:
+    """--speed 60 with 1-minute slices: one slice per wall-clock second, same bytes as bulk mode."""
+    from tests.unit.simulate.conftest import START_MS
+    from vitrina.eventlog import FileEventLog
+    from vitrina.simulate.run import SimulationParams, simulate
+
+    now = [0.0]
+    writes: list[tuple[float, str, int]] = []
+
+    class RecordingLog(FileEventLog):
+        def write_slice(self, topic, slice_start_ms, payload, keys=None):  # type: ignore[no-untyped-def]
+            writes.append((now[0], topic, slice_start_ms))
+            return super().write_slice(topic, slice_start_ms, payload, keys)
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    params = SimulationParams(
+        seed=2,
+        scale="classic",
+        start_ms=START_MS,
+        duration_ms=10 * 60_000,
+        slice_ms=60_000,
+        speed=60.0,
+    )
+    simulate(params, sink=RecordingLog(str(tmp_path / "live")), clock=lambda: now[0], sleep=sleep)
+    clicks = [(t, s) for t, topic, s in writes if topic == "clicks"]
+    assert len(clicks) >= 9
+    for wall, slice_start in clicks[:-1]:
+        # the slice [s, s + 1 min) is released once 1 virtual minute = 1 s of wall time passed its end
+        assert wall >= (slice_start - START_MS + 60_000) / 1000 / 60 - 1e-9
+        assert wall < (slice_start - START_MS + 60_000) / 1000 / 60 + 1.0
+    bulk_log = FileEventLog(str(tmp_path / "bulk"))
+    simulate(dataclasses.replace(params, speed=0.0), sink=bulk_log)
+    live_log = FileEventLog(str(tmp_path / "live"))
+    assert [f.name for f in live_log.list("clicks")] == [f.name for f in bulk_log.list("clicks")]
+    for a, b in zip(live_log.list("clicks"), bulk_log.list("clicks"), strict=True):
+        assert live_log.read(a) == bulk_log.read(b)
