@@ -87,13 +87,11 @@ def run_stream(
         if scheme != "kafka"
         else f"status.{group or 'vitrina-stream'}.{instance}.json"
     )
+    if scheme == "kafka" and urlsplit(sink).scheme != "kafka":
+        raise UsageError("a Kafka source needs a Kafka sink (--to kafka://...) for exactly-once")
     reporter = _Progress(status_path, source, enabled=progress)
     try:
         if scheme == "kafka":
-            if urlsplit(sink).scheme != "kafka":
-                raise UsageError(
-                    "a Kafka source needs a Kafka sink (--to kafka://...) for exactly-once"
-                )
             from vitrina.stream.kafka_job import run_kafka
 
             counters = run_kafka(
