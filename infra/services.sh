@@ -90,19 +90,28 @@ status_one() {
   [[ $state == up ]]
 }
 
-# Run "$1 NAME" for every NAME at once (VITRINA_SERVICES_PARALLEL=0: one after the other);
+# locked FN NAME: run "FN NAME" holding NAME's lock (in a subshell).
+locked() {
+  local fn=$1 name=$2
+  (
+    flock -w 900 9 || { log "$name: another infra/services.sh kept it locked for 15 min"; exit 1; }
+    "$fn" "$name"
+  ) 9>"$RUN_DIR/.$name.lock"
+}
+
+# Run "$1 $2 NAME" for every NAME at once (VITRINA_SERVICES_PARALLEL=0: one after the other);
 # FAILED lists the names whose run failed.
 FAILED=()
 parallel_each() {
-  local fn=$1 name i
-  shift
+  local fn=("$1" "$2") name i
+  shift 2
   FAILED=()
   if [[ ${VITRINA_SERVICES_PARALLEL:-1} == 0 || $# -le 1 ]]; then
-    for name in "$@"; do "$fn" "$name" || FAILED+=("$name"); done
+    for name in "$@"; do "${fn[@]}" "$name" || FAILED+=("$name"); done
   else
     local pids=()
     for name in "$@"; do
-      "$fn" "$name" &
+      "${fn[@]}" "$name" &
       pids+=($!)
     done
     for i in "${!pids[@]}"; do wait "${pids[i]}" || FAILED+=("${@:i+1:1}"); done
@@ -124,13 +133,19 @@ main() {
         case $name in kafka | neo4j | minio) require_probe_python ;; esac
       done
       # Installs one after the other (apt and Maven hold locks), then starts in parallel.
-      for name in "${names[@]}"; do
-        live_pid "$name" >/dev/null || "svc_${name}_install"
-      done
-      parallel_each up_one "${names[@]}" || die "could not start: ${FAILED[*]} (logs in $RUN_DIR/NAME/NAME.log)"
+      # Several `up`s may run at once (pytest sessions side by side): installs share one lock,
+      # each service's start/stop its own.
+      (
+        flock -w 1800 9 || die "another infra/services.sh has held the install lock for 30 min"
+        for name in "${names[@]}"; do
+          live_pid "$name" >/dev/null || "svc_${name}_install"
+        done
+      ) 9>"$CACHE_DIR/.install.lock"
+      parallel_each locked up_one "${names[@]}" || die "could not start: ${FAILED[*]} (logs in $RUN_DIR/NAME/NAME.log)"
       ;;
     down)
-      parallel_each down_one "${names[@]}" || die "could not stop: ${FAILED[*]}"
+      mkdir -p "$RUN_DIR"
+      parallel_each locked down_one "${names[@]}" || die "could not stop: ${FAILED[*]}"
       ;;
     status)
       for name in "${names[@]}"; do status_one "$name" || failed+=("$name"); done

@@ -73,7 +73,8 @@ spawn() {
   logf=$(log_file "$name")
   mkdir -p "$(svc_dir "$name")"
   printf '\n=== %s start %s\n' "$name" "$(date -u +%FT%TZ)" >>"$logf"
-  setsid "$@" >>"$logf" 2>&1 </dev/null &
+  # 9>&-: the server must not inherit infra/services.sh's lock (it would hold it forever).
+  setsid "$@" >>"$logf" 2>&1 </dev/null 9>&- &
   printf '%s\n' "$!" >"$(pid_file "$name")"
 }
 
@@ -113,7 +114,7 @@ apt_ensure() {
   fi
   log "installing Debian packages: ${missing[*]}"
   if ((!_APT_UPDATED)); then
-    "${sudo[@]}" apt-get update -qq || die "apt-get update failed"
+    "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq || die "apt-get update failed"
     _APT_UPDATED=1
   fi
   # policy-rc.d answering 101 keeps the packages' own init scripts from starting a system server.
@@ -124,7 +125,8 @@ apt_ensure() {
     made_policy=1
   fi
   local rc=0
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+    --no-install-recommends \
     "${missing[@]}" >&2 || rc=$?
   ((made_policy)) && "${sudo[@]}" rm -f "$policy"
   ((rc == 0)) || die "apt-get install ${missing[*]} failed (exit $rc)"
