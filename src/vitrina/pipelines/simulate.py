@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from vitrina.config import Settings
 from vitrina.errors import UsageError
@@ -51,6 +52,20 @@ def params_from_settings(settings: Settings, domain: str = "all") -> SimulationP
     )
 
 
+class _TopicNames:
+    """Writes the simulator's logical topics under the profile's names (kafka.clicks_topic)."""
+
+    def __init__(self, sink: Any, names: dict[str, str]) -> None:
+        self.sink, self.names = sink, names
+
+    def write_slice(self, topic: str, slice_start_ms: int, payload: bytes, keys: Any = None) -> Any:
+        return self.sink.write_slice(self.names.get(topic, topic), slice_start_ms, payload, keys)
+
+    def close(self) -> None:
+        if hasattr(self.sink, "close"):
+            self.sink.close()
+
+
 def fault_manifest_path(settings: Settings) -> Path:
     return settings.data_dir / "faults" / "manifest.jsonl"
 
@@ -64,7 +79,10 @@ def run_simulate(
 ) -> SimulationReport:
     """Simulate into the profile's event log (or ``to``) and OLTP source."""
     params = params_from_settings(settings, domain)
-    sink = open_eventlog(to or settings.backend("eventlog"))
+    sink = _TopicNames(
+        open_eventlog(to or settings.backend("eventlog")),
+        {"clicks": str(settings.get("kafka", "clicks_topic"))},
+    )
     source = open_source(settings.backend("source")) if domain in ("shop", "all") else None
     manifest = fault_manifest_path(settings)
     try:
@@ -80,8 +98,7 @@ def run_simulate(
     finally:
         if source is not None:
             source.close()
-        if hasattr(sink, "close"):
-            sink.close()
+        sink.close()
     outputs = {"event log": to or settings.backend("eventlog")}
     if source is not None:
         outputs["OLTP source"] = settings.backend("source")

@@ -122,3 +122,27 @@ def test_exit_codes_of_commands_are_kept(tmp_path: Path) -> None:
         assert main(["exit-probe", "0"]) == 0
     finally:
         app.registered_commands[:] = [c for c in app.registered_commands if c.name != "exit-probe"]
+
+
+def test_simulate_writes_clicks_under_the_configured_topic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VITRINA_KAFKA_CLICKS_TOPIC", "shop.clicks")
+    code = main(
+        [
+            "--data-dir",
+            str(tmp_path),
+            "simulate",
+            "--scale",
+            "tiny",
+            "--start",
+            "2026-11-02",
+            "--duration",
+            "2h",
+        ]
+    )
+    assert code == 0
+    assert sorted(p.name for p in (tmp_path / "events").iterdir()) == [
+        "registrations",
+        "shop.clicks",
+    ]
