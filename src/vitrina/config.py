@@ -82,7 +82,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "late_by": "10m",
     },
     "stream": {"size": "5m", "hop": "1m", "lateness": "30s", "idle_timeout": "0s"},
-    "kafka": {"partitions": 6, "clicks_topic": "clicks", "output_topic": "product_clicks_5m"},
+    "kafka": {
+        "partitions": 6,
+        "clicks_topic": "clicks",
+        "registrations_topic": "registrations",
+        "output_topic": "product_clicks_5m",
+    },
     "scoring": {"click_weight": 0.7, "units_weight": 0.3, "top_n": 10},
 }
 
@@ -168,6 +173,7 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], str]]] = {
     "kafka": {
         "partitions": (_pos_int, "a positive integer"),
         "clicks_topic": (str, "a topic name"),
+        "registrations_topic": (str, "a topic name"),
         "output_topic": (str, "a topic name"),
     },
     "scoring": {

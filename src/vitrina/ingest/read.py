@@ -89,16 +89,22 @@ class Batch:
 
 
 def read_log(
-    eventlog: Any, manifest: Any, topic: str, start_ms: int | None, end_ms: int | None
+    eventlog: Any,
+    manifest: Any,
+    topic: str,
+    start_ms: int | None,
+    end_ms: int | None,
+    entity: str | None = None,
 ) -> Batch:
-    """Slice files of ``topic``: every file of the interval when one is given, else those pending."""
+    """Slice files of ``topic`` (holding ``entity``, by default the topic's name): every file of
+    the interval when one is given, else those pending."""
     if not hasattr(eventlog, "list"):
         raise UsageError(
             "ingest reads the event log from files; point backends.eventlog at a file:// or s3:// log"
         )
     interval = start_ms is not None or end_ms is not None
     files = eventlog.list(topic, start_ms, end_ms) if interval else manifest.pending(topic)
-    batch = Batch(topic, snapshot=False)
+    batch = Batch(entity or topic, snapshot=False)
     for f in files:
         batch.add_jsonl(eventlog.read(f), f.name)
         batch.slice_files.append(f)

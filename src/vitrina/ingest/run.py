@@ -95,14 +95,15 @@ def _read_inputs(
     url = settings.backend("eventlog")
     batches: list[Batch]
     done: Callable[[list[Prepared]], None]
+    # The event topics under the profile's names (the simulator and the stream use the same).
+    topics = {
+        "clicks": str(settings.get("kafka", "clicks_topic")),
+        "registrations": str(settings.get("kafka", "registrations_topic")),
+    }
     if urlsplit(url).scheme == "kafka":
         from vitrina.eventlog.kafka import bootstrap_of
         from vitrina.ingest.kafka_read import KafkaTopicReader
 
-        topics = {
-            "clicks": str(settings.get("kafka", "clicks_topic")),
-            "registrations": "registrations",
-        }
         # One consumer group per clicks topic, so a renamed topic starts from its beginning.
         reader = KafkaTopicReader(bootstrap_of(url), group=f"vitrina-ingest.{topics['clicks']}")
         interval = start_ms is not None or end_ms is not None
@@ -117,7 +118,8 @@ def _read_inputs(
         eventlog = open_eventlog(url)
         manifest = Manifest(eventlog, consumer="ingest")
         batches = [
-            read_log(eventlog, manifest, topic, start_ms, end_ms) for topic in EVENT_ENTITIES
+            read_log(eventlog, manifest, topics[e], start_ms, end_ms, entity=e)
+            for e in EVENT_ENTITIES
         ]
 
         def done(prepared: list[Prepared]) -> None:

@@ -81,7 +81,10 @@ def run_simulate(
     params = params_from_settings(settings, domain)
     sink = _TopicNames(
         open_eventlog(to or settings.backend("eventlog")),
-        {"clicks": str(settings.get("kafka", "clicks_topic"))},
+        {
+            "clicks": str(settings.get("kafka", "clicks_topic")),
+            "registrations": str(settings.get("kafka", "registrations_topic")),
+        },
     )
     source = open_source(settings.backend("source")) if domain in ("shop", "all") else None
     manifest = fault_manifest_path(settings)

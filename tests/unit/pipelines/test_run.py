@@ -88,3 +88,21 @@ def test_top_products_follow_the_pinned_score(faulty_run: tuple[Settings, RunRep
         )
     scores = [(-float(r["score"]), r["product_id"]) for r in rows]
     assert scores == sorted(scores)
+
+
+def test_renamed_topics_flow_through_every_step(tmp_path_factory: pytest.TempPathFactory) -> None:
+    settings = load_settings(
+        environ={
+            "VITRINA_KAFKA_CLICKS_TOPIC": "shop.clicks",
+            "VITRINA_KAFKA_REGISTRATIONS_TOPIC": "shop.regs",
+        },
+        data_dir=tmp_path_factory.mktemp("renamed"),
+        overrides={
+            "simulate": {"scale": "tiny", "start": "2026-11-02T00:00:00Z", "duration": "3h"}
+        },
+    )
+    figures = dict(run_all(settings).rows())
+    clicks = int(figures["simulate.events.clicks"].replace(",", ""))
+    assert clicks > 0
+    assert int(figures["stream.events"].replace(",", "")) == clicks
+    assert figures["ingest.clicks"].startswith(f"read {clicks}, loaded {clicks},")
