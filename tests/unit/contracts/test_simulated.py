@@ -16,6 +16,18 @@ from vitrina.source import open_source
 SHOP = ("users", "categories", "products", "orders", "order_details", "reviews", "loyalty_points")
 
 
+# A fixed start (a busy afternoon) keeps the test deterministic.
+START = "2026-11-02T12:00:00Z"
+START_MS = 1_793_620_800_000
+END_MS = START_MS + 3 * 3_600_000
+LATE_BY_MS = 600_000  # [faults] late_by default
+
+
+def provable(entry: dict[str, object]) -> bool:
+    """A late event near the end of the run may have nothing arriving after it to show it late."""
+    return entry["kind"] != "late" or int(entry["ts_ms"]) < END_MS - 2 * LATE_BY_MS  # type: ignore[call-overload]
+
+
 def simulate(tmp: Path, scale: str, faults: bool) -> Path:
     data = tmp / "data"
     args = [
@@ -26,6 +38,8 @@ def simulate(tmp: Path, scale: str, faults: bool) -> Path:
         "11",
         "--scale",
         scale,
+        "--start",
+        START,
         "--duration",
         "3h",
     ]
@@ -60,9 +74,13 @@ def load(
             batch = parse_jsonl(path.read_bytes(), topic, path.name)
             frames.append(batch.frame.with_columns(pl.lit(path.name).alias("_file")))
             bads.append(batch.bad)
+        if not frames:  # a quiet run may have no registration in it
+            continue
         tables[topic] = pl.concat(frames, how="vertical_relaxed")
         bad[topic] = pl.concat(bads)
-    late = {topic: mark_late(tables[topic]) for topic in ("clicks", "registrations")}
+    late = {
+        topic: mark_late(tables[topic]) for topic in ("clicks", "registrations") if topic in tables
+    }
     return validate_world(tables), bad, late  # type: ignore[arg-type]
 
 
@@ -71,7 +89,8 @@ def test_clean_simulated_data_passes_every_contract(tmp_path: Path, scale: str) 
     result, bad, late = load(simulate(tmp_path, scale, faults=False))
     assert late["clicks"]["_late"].sum() == 0
     assert {name: v.invalid.height for name, v in result.items()} == dict.fromkeys(result, 0)
-    assert {topic: b.height for topic, b in bad.items()} == {"clicks": 0, "registrations": 0}
+    assert bad["clicks"].height == 0
+    assert all(b.height == 0 for b in bad.values())
     assert result["users"].valid.height >= 50
     assert result["clicks"].valid.height > 0
 
@@ -86,14 +105,16 @@ def test_every_injected_fault_is_caught(tmp_path: Path) -> None:
     kinds: dict[str, int] = {}
     for entry in manifest:
         kinds[entry["kind"]] = kinds.get(entry["kind"], 0) + 1
-        assert caught(entry, result, bad, late), entry
+        if provable(entry):
+            assert caught(entry, result, bad, late), entry
     assert {"duplicate", "late", "malformed", "violation"} <= kinds.keys()
     # Every injected late event is late; so may be a duplicate copy (it arrives 1 s to 2 min
     # after the original); nothing else is.
     late_ids = {e["event_id"] for e in manifest if e["kind"] == "late"}
+    provable_late = {e["event_id"] for e in manifest if e["kind"] == "late" and provable(e)}
     copies = {e["event_id"] for e in manifest if e["kind"] == "duplicate"}
     flagged = set(late["clicks"].filter(pl.col("_late"))["event_id"])
-    assert late_ids <= flagged <= late_ids | copies
+    assert provable_late and provable_late <= flagged <= late_ids | copies
     # And nothing else is flagged: every invalid record or bad line is an injected fault.
     expected: dict[str, int] = {}
     for entry in manifest:
