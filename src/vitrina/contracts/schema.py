@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 
+from vitrina.atomicio import write_atomic
 from vitrina.contracts.registry import ENTITIES, contract_for
 from vitrina.errors import UsageError
 
@@ -61,9 +62,7 @@ def export_schemas(directory: Path, entities: list[str] | None = None) -> list[P
     written: list[Path] = []
     for name, schema in schemas.items():
         path = directory / f"{name}.schema.json"
-        tmp = directory / f".{name}.schema.json.tmp"
-        tmp.write_bytes(orjson.dumps(schema, option=orjson.OPT_INDENT_2) + b"\n")
-        os.replace(tmp, path)
+        write_atomic(path, orjson.dumps(schema, option=orjson.OPT_INDENT_2) + b"\n", durable=False)
         written.append(path)
     log.info("wrote %d schemas to %s", len(written), directory)
     return written

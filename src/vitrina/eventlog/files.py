@@ -13,9 +13,7 @@ upload completes, which gives the same guarantee.
 from __future__ import annotations
 
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +24,7 @@ from urllib.parse import urlsplit
 import fsspec
 import orjson
 
+from vitrina.atomicio import write_atomic
 from vitrina.errors import BackendError, UsageError
 
 __all__ = ["FileEventLog", "Manifest", "SliceFile", "slice_name"]
@@ -90,7 +89,7 @@ class FileEventLog:
         path = self.path_of(rel)
         try:
             if self.local:
-                _atomic_write_local(path, payload)
+                write_atomic(path, payload)
             else:
                 with self.fs.open(path, "wb") as fh:
                     fh.write(payload)
@@ -146,30 +145,10 @@ class FileEventLog:
         """Atomically write any small file under the root (manifests, status files)."""
         path = self.path_of(relative)
         if self.local:
-            _atomic_write_local(path, payload)
+            write_atomic(path, payload)
         else:
             with self.fs.open(path, "wb") as fh:
                 fh.write(payload)
-
-
-def _atomic_write_local(path: str, payload: bytes) -> None:
-    directory = os.path.dirname(path)
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 class Manifest:

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from vitrina.atomicio import write_atomic
 from vitrina.config import Settings
 from vitrina.errors import UsageError
 from vitrina.eventlog import open_eventlog
-from vitrina.eventlog.files import _atomic_write_local
 from vitrina.simulate.faults import FaultRates
 from vitrina.simulate.run import DOMAINS, SimulationParams, SimulationReport, simulate
 from vitrina.source import open_source
@@ -94,7 +94,7 @@ def run_simulate(
             sink=sink,
             source=source,
             on_progress=on_progress,
-            write_fault_manifest=(lambda b: _atomic_write_local(str(manifest), b))
+            write_fault_manifest=(lambda b: write_atomic(manifest, b))
             if params.faults.any
             else None,
         )

@@ -12,8 +12,6 @@ is finished by marking the manifest on restart. So no file is counted twice or l
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +21,7 @@ import numpy as np
 import orjson
 import polars as pl
 
+from vitrina.atomicio import write_atomic
 from vitrina.eventlog import Manifest, SliceFile, open_eventlog
 from vitrina.stream.engine import EmittedWindows, WindowEngine, WindowSpec
 from vitrina.stream.parse import parse_clicks
@@ -59,13 +58,7 @@ class Checkpoint:
 
     def save(self, engine: WindowEngine, done: dict[str, int]) -> None:
         head = orjson.dumps({"version": 1, "done": done, "saved_at_ms": utc_now_ms()})
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".ckpt-", dir=self.path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(head + b"\n" + engine.to_bytes())
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.path)
+        write_atomic(self.path, head + b"\n" + engine.to_bytes())
 
 
 def _merge_output(out_log: Any, topic: str, emitted: EmittedWindows, slice_ms: int) -> None:

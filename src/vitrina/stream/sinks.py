@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -13,6 +11,7 @@ from typing import Any
 import orjson
 import pyarrow as pa
 
+from vitrina.atomicio import write_atomic
 from vitrina.stream.engine import EmittedWindows
 from vitrina.stream.parse import ParsedClicks, split_lines
 from vitrina.timeutil import utc_now_ms
@@ -64,11 +63,9 @@ class Counters:
 def write_status(path: Path, counters: Counters, **fields: Any) -> None:
     """Atomically (re)write the job's status file (JSON)."""
     doc = {**asdict(counters), **fields, "updated_at_ms": utc_now_ms()}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".status-", dir=path.parent)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
-    os.replace(tmp, path)
+    write_atomic(
+        path, orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS), durable=False
+    )
 
 
 def dead_letter_lines(
