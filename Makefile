@@ -31,6 +31,7 @@ test: $(VENV)/.installed-dev services-up
 
 ## Unit tests only: leaves out every service (tests/integration is not collected).
 test-unit: $(VENV)/.installed-dev
+	@echo "test-unit: services left out on purpose: tests/integration (PostgreSQL, MariaDB, Redis, Kafka, Neo4j, MinIO) is not run"
 	$(BIN)/pytest -q tests/unit
 
 lint: $(VENV)/.installed-dev
