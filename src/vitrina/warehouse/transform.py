@@ -46,11 +46,12 @@ class TransformReport:
 
 
 def project_dir() -> Path:
-    """The dbt project: ``transform/`` at the root of the vitrina checkout."""
-    path = Path(__file__).resolve().parents[3] / "transform"
-    if not (path / "dbt_project.yml").is_file():
-        raise PipelineError(f"dbt project not found at {path}")
-    return path
+    """The dbt project: ``transform/`` of the checkout, or its copy inside an installed wheel."""
+    here = Path(__file__).resolve()
+    for path in (here.parents[3] / "transform", here.parents[1] / "_dbt"):
+        if (path / "dbt_project.yml").is_file():
+            return path
+    raise PipelineError(f"dbt project not found at {here.parents[3] / 'transform'}")
 
 
 def dbt_env(warehouse_url: str) -> tuple[str, dict[str, str]]:
