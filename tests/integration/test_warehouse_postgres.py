@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import time
 import uuid
 from collections.abc import Iterator
@@ -13,11 +12,11 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
-import orjson
 import psycopg
 import pyarrow as pa
 import pytest
 
+from tests.unit.ingest.conftest import table_digests
 from vitrina.config import Settings, load_settings
 from vitrina.errors import BackendError
 from vitrina.ingest import run_ingest
@@ -153,28 +152,6 @@ def _settings(tmp_path: Path, warehouse: str | None = None) -> Settings:
     return load_settings(data_dir=tmp_path, environ={}, cwd=tmp_path, overrides=overrides)
 
 
-def _digests(settings: Settings) -> dict[str, tuple[int, str]]:
-    wh = open_warehouse(settings.backend("warehouse"))
-    try:
-        names = wh.query_arrow(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_schema in ('raw', 'clean') order by 1, 2"
-        ).to_pylist()
-        out = {}
-        for n in names:
-            rows = wh.query_arrow(
-                f'select * from "{n["table_schema"]}"."{n["table_name"]}"'
-            ).to_pylist()
-            lines = sorted(orjson.dumps(r, default=str) for r in rows)
-            out[f"{n['table_schema']}.{n['table_name']}"] = (
-                len(rows),
-                hashlib.sha256(b"\n".join(lines)).hexdigest(),
-            )
-        return out
-    finally:
-        wh.close()
-
-
 def _marts(settings: Settings) -> dict[str, list[dict[str, Any]]]:
     wh = open_warehouse(settings.backend("warehouse"))
     try:
@@ -196,9 +173,9 @@ def test_ingest_and_dbt_on_postgres_give_the_same_marts_as_duckdb(
     assert pg_report.entities == duck_report.entities
     assert pg_report.counts("clicks").loaded == 21
 
-    before = _digests(pg)
+    before = table_digests(pg)
     again = run_ingest(pg, from_dir=WORLD)
-    assert _digests(pg) == before  # re-ingesting the same files changes no table
+    assert table_digests(pg) == before  # re-ingesting the same files changes no table
     assert again.counts("clicks").loaded == 0
 
     pg_build = run_transform(pg)
