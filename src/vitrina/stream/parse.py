@@ -7,15 +7,17 @@ of a click are the ingest's business. A line that is not a JSON object is *malfo
 that breaks one of those three rules is a *contract violation*. Both are returned with their
 1-based line number and reason, for the dead letters, never raised.
 
-The whole buffer is parsed at once by polars with a typed schema; only when that fails (a bad
-line somewhere in the batch) are lines parsed one by one to find the bad ones.
+Two paths give the same results. The fast one (:mod:`vitrina.stream.scan`, compiled) reads the
+lines it can prove clean and valid and defers every other line to the general one, which
+parses the whole buffer at once with polars and a typed schema, and only when that fails (a bad
+line somewhere in it) parses lines one by one to find the bad ones and their reasons.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -24,8 +26,16 @@ import orjson
 import polars as pl
 
 from vitrina.contracts import EVENT_TYPES
+from vitrina.stream.scan import CLICK_CODE, scan_clicks
 
-__all__ = ["MALFORMED", "VIOLATION", "ParsedClicks", "parse_clicks", "split_lines"]
+__all__ = [
+    "MALFORMED",
+    "VIOLATION",
+    "ParsedClicks",
+    "parse_clicks",
+    "parse_clicks_general",
+    "split_lines",
+]
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +58,7 @@ class ParsedClicks:
     bad_kind: list[str]  # MALFORMED or VIOLATION
     bad_reason: list[str]
     lines_total: int  # non-blank lines seen
+    count_lines: int  # lines of the buffer, blank ones included
 
     @property
     def count_malformed(self) -> int:
@@ -66,8 +77,38 @@ def split_lines(data: bytes) -> list[bytes]:
 def parse_clicks(data: bytes) -> ParsedClicks:
     """Parse a buffer of JSON lines (see the module docstring); never raises on bad input."""
     body = data[:-1] if data.endswith(b"\n") else data
+    accepted, pid, ts, code = scan_clicks(body)
+    n = len(accepted)
+    if accepted.all():
+        line = np.arange(1, n + 1, dtype=np.int64)
+        return ParsedClicks(ts, pid, code == CLICK_CODE, line, [], [], [], n, n)
+    deferred = np.flatnonzero(~accepted)
+    lines = body.split(b"\n")
+    rest = parse_clicks_general(b"\n".join([lines[i] for i in deferred.tolist()]))
+    ok = np.flatnonzero(accepted)
+    # Back to this buffer's line numbers (the deferred lines keep their order), then merge.
+    rest_line = deferred[rest.line - 1] + 1
+    merged = np.argsort(np.concatenate([ok + 1, rest_line]), kind="stable")
+    return ParsedClicks(
+        ts_ms=np.concatenate([ts[ok], rest.ts_ms])[merged],
+        product_id=np.concatenate([pid[ok], rest.product_id])[merged],
+        is_click=np.concatenate([code[ok] == CLICK_CODE, rest.is_click])[merged],
+        line=np.concatenate([ok + 1, rest_line])[merged],
+        bad_line=(deferred[np.array(rest.bad_line, dtype=np.int64) - 1] + 1).tolist(),
+        bad_kind=rest.bad_kind,
+        bad_reason=rest.bad_reason,
+        lines_total=len(ok) + rest.lines_total,
+        count_lines=n,
+    )
+
+
+def parse_clicks_general(data: bytes) -> ParsedClicks:
+    """The general path of :func:`parse_clicks`: any input, every bad line with its reason."""
+    body = data[:-1] if data.endswith(b"\n") else data
+    count_lines = body.count(b"\n") + 1
     if not body.strip():
-        return _result(_empty_frame(), [], [], [], 0)
+        z = np.zeros(0, dtype=np.int64)
+        return ParsedClicks(z, z, np.zeros(0, dtype=np.bool_), z, [], [], [], 0, count_lines)
     frame: pl.DataFrame | None = None
     if b"\n\n" not in body and not body.startswith(b"\n") and b"\r" not in body:
         try:
@@ -75,22 +116,24 @@ def parse_clicks(data: bytes) -> ParsedClicks:
         except Exception as exc:  # a malformed or mistyped line: find it the slow way
             log.debug("columnar parse failed (%s); parsing line by line", exc)
             frame = None
-        if frame is not None and frame.height != body.count(b"\n") + 1:
+        if frame is not None and frame.height != count_lines:
             frame = None
     if frame is not None:
         frame = frame.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("line"))
         frame = frame.with_columns(pl.lit(None, pl.String).alias("pre"))
-        return _checked(frame, [], [], [], frame.height)
-    return _slow(body)
+        result = _checked(frame, [], [], [], frame.height, count_lines)
+        if not result.bad_line:
+            return result
+        # polars reads any JSON value into a string column (1 becomes "1"): the reasons of the
+        # bad lines come from the exact path, so they never depend on the rest of the buffer.
+        lines = body.split(b"\n")
+        exact = _slow(b"\n".join([lines[n - 1] for n in result.bad_line]), len(result.bad_line))
+        if len(exact.bad_line) == len(result.bad_line) and len(exact.line) == 0:
+            return replace(result, bad_kind=exact.bad_kind, bad_reason=exact.bad_reason)
+    return _slow(body, count_lines)
 
 
-def _empty_frame() -> pl.DataFrame:
-    return pl.DataFrame(
-        schema={"product_id": pl.Int64, "event_type": pl.String, "ts": pl.String, "line": pl.Int64}
-    )
-
-
-def _slow(body: bytes) -> ParsedClicks:
+def _slow(body: bytes, count_lines: int) -> ParsedClicks:
     bad_line: list[int] = []
     bad_kind: list[str] = []
     bad_reason: list[str] = []
@@ -151,11 +194,16 @@ def _slow(body: bytes) -> ParsedClicks:
             "pre": pl.String,
         },
     )
-    return _checked(frame, bad_line, bad_kind, bad_reason, total)
+    return _checked(frame, bad_line, bad_kind, bad_reason, total, count_lines)
 
 
 def _checked(
-    frame: pl.DataFrame, bad_line: list[int], bad_kind: list[str], bad_reason: list[str], total: int
+    frame: pl.DataFrame,
+    bad_line: list[int],
+    bad_kind: list[str],
+    bad_reason: list[str],
+    total: int,
+    count_lines: int,
 ) -> ParsedClicks:
     ts = pl.col("ts").str.to_datetime(_TS_FORMAT, time_unit="ms", time_zone="UTC", strict=False)
     pid, et = pl.col("product_id"), pl.col("event_type")
@@ -207,13 +255,5 @@ def _checked(
         bad_kind=bad_kind,
         bad_reason=bad_reason,
         lines_total=total,
-    )
-
-
-def _result(
-    frame: pl.DataFrame, bad_line: list[int], bad_kind: list[str], bad_reason: list[str], total: int
-) -> ParsedClicks:
-    z = np.zeros(0, dtype=np.int64)
-    return ParsedClicks(
-        z, z.copy(), np.zeros(0, dtype=np.bool_), z.copy(), bad_line, bad_kind, bad_reason, total
+        count_lines=count_lines,
     )

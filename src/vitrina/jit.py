@@ -1,0 +1,21 @@
+"""numba's ``njit`` with the project's options, typed for mypy (kernels stay plain functions).
+
+Kernels are compiled on first call and cached on disk next to their module (or in numba's
+user cache when that is read-only), so only the first process pays the compile time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from numba import njit
+
+__all__ = ["kernel"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def kernel(fn: F) -> F:
+    """Compile ``fn`` with numba (no Python objects, GIL released, no bounds checks)."""
+    return cast(F, njit(cache=True, nogil=True, boundscheck=False)(fn))
