@@ -16,6 +16,7 @@ import numpy.typing as npt
 from vitrina.jit import kernel
 from vitrina.simulate.activity import DEVICES, EVENT_TYPES
 from vitrina.simulate.world import Table
+from vitrina.spell import DAY_MS, MAX_TS_MS, TS_WIDTH, put_date, put_int, put_time
 
 __all__ = ["clicks_jsonl"]
 
@@ -31,7 +32,6 @@ if list(_TYPES) != EVENT_TYPES.tolist() or list(_DEVICES) != DEVICES.tolist():
     raise RuntimeError("clicks_jsonl: event types or devices differ from vitrina.simulate.activity")
 _ID_WIDTH, _SESSION_WIDTH = 32, 16  # hex characters of event_id and session_id
 _WORD = 40  # every variable word is copied as this many bytes, then the position moves on
-_MAX_TS_MS = 253_402_300_800_000  # 10000-01-01T00:00:00Z: four-digit years only
 _INT64_MIN = -(2**63)
 
 
@@ -67,84 +67,9 @@ _MAX_LINE = (
     + _PRODUCT_LEN
     + 20
     + int(_TYPE_LEN.max())
-    + 24  # the timestamp
+    + TS_WIDTH
     + int(_DEVICE_LEN.max())
 )
-
-
-# "00" .. "99": two digits per lookup instead of a division per digit.
-_PAIRS = _bytes("".join(f"{i:02d}" for i in range(100)).encode())
-_POW10 = np.array([10**k for k in range(19)], dtype=np.int64)
-
-
-@kernel
-def _put_pair(out: U8, pos: int, value: int) -> None:
-    out[pos] = _PAIRS[2 * value]
-    out[pos + 1] = _PAIRS[2 * value + 1]
-
-
-@kernel
-def _put_int(out: U8, pos: int, value: int) -> int:
-    if value < 0:
-        out[pos] = 45  # '-'
-        pos += 1
-        value = -value
-    digits = 1
-    while digits < 19 and value >= _POW10[digits]:
-        digits += 1
-    end = pos + digits
-    p = end
-    while value >= 100:
-        q = value // 100
-        p -= 2
-        _put_pair(out, p, value - q * 100)
-        value = q
-    if value >= 10:
-        _put_pair(out, p - 2, value)
-    else:
-        out[p - 1] = 48 + value
-    return end
-
-
-@kernel
-def _put_date(out: U8, pos: int, days: int) -> None:
-    """``YYYY-MM-DD`` of a day number since the epoch (Hinnant's civil-from-days)."""
-    z = days + 719_468
-    era = z // 146_097
-    doe = z - era * 146_097
-    yoe = (doe - doe // 1460 + doe // 36_524 - doe // 146_096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    day = doy - (153 * mp + 2) // 5 + 1
-    month = mp + 3 if mp < 10 else mp - 9
-    year = yoe + era * 400 + (1 if month <= 2 else 0)
-    _put_pair(out, pos, year // 100)
-    _put_pair(out, pos + 2, year % 100)
-    out[pos + 4] = 45  # '-'
-    _put_pair(out, pos + 5, month)
-    out[pos + 7] = 45
-    _put_pair(out, pos + 8, day)
-
-
-@kernel
-def _put_time(out: U8, pos: int, ms_of_day: int) -> None:
-    """``THH:MM:SS.mmmZ`` of a millisecond of the day."""
-    hour = ms_of_day // 3_600_000
-    rest = ms_of_day - hour * 3_600_000
-    minute = rest // 60_000
-    rest -= minute * 60_000
-    sec = rest // 1000
-    ms = rest - sec * 1000
-    out[pos] = 84  # 'T'
-    _put_pair(out, pos + 1, hour)
-    out[pos + 3] = 58  # ':'
-    _put_pair(out, pos + 4, minute)
-    out[pos + 6] = 58
-    _put_pair(out, pos + 7, sec)
-    out[pos + 9] = 46  # '.'
-    out[pos + 10] = 48 + ms // 100
-    _put_pair(out, pos + 11, ms % 100)
-    out[pos + 13] = 90  # 'Z'
 
 
 @kernel
@@ -170,7 +95,7 @@ def _write_lines(
         pos += _ID_WIDTH
         for j in range(_USER_LEN):
             out[pos + j] = _USER[j]
-        pos = _put_int(out, pos + _USER_LEN, user_id[i])
+        pos = put_int(out, pos + _USER_LEN, user_id[i])
         for j in range(_SESSION_LEN):
             out[pos + j] = _SESSION[j]
         pos += _SESSION_LEN
@@ -179,19 +104,19 @@ def _write_lines(
         pos += _SESSION_WIDTH
         for j in range(_PRODUCT_LEN):
             out[pos + j] = _PRODUCT[j]
-        pos = _put_int(out, pos + _PRODUCT_LEN, product_id[i])
+        pos = put_int(out, pos + _PRODUCT_LEN, product_id[i])
         code = event_type[i]
         for j in range(_WORD):  # the whole padded word; the next field overwrites the rest
             out[pos + j] = _TYPE_WORDS[code, j]
         pos += _TYPE_LEN[code]
-        day = ts[i] // 86_400_000
+        day = ts[i] // DAY_MS
         if day != last_day:  # events come in time order: the date part rarely changes
             last_day = day
-            _put_date(date, 0, day)
+            put_date(date, 0, day)
         for j in range(10):
             out[pos + j] = date[j]
-        _put_time(out, pos + 10, ts[i] - day * 86_400_000)
-        pos += 24
+        put_time(out, pos + 10, ts[i] - day * DAY_MS)
+        pos += TS_WIDTH
         code = device[i]
         for j in range(_WORD):
             out[pos + j] = _DEVICE_WORDS[code, j]
@@ -218,7 +143,7 @@ def clicks_jsonl(ev: Table) -> bytes | None:
     event_type = np.ascontiguousarray(ev["event_type"], dtype=np.int8)
     device = np.ascontiguousarray(ev["device"], dtype=np.int8)
     if not (
-        0 <= int(ts.min()) <= int(ts.max()) < _MAX_TS_MS
+        0 <= int(ts.min()) <= int(ts.max()) < MAX_TS_MS
         and 0 <= int(event_type.min()) <= int(event_type.max()) < len(_TYPE_LEN)
         and 0 <= int(device.min()) <= int(device.max()) < len(_DEVICE_LEN)
         and min(int(user_id.min()), int(product_id.min())) > _INT64_MIN  # its negation overflows

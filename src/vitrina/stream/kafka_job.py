@@ -29,8 +29,9 @@ import numpy.typing as npt
 
 from vitrina.errors import BackendError
 from vitrina.eventlog.kafka import bootstrap_of, ensure_topics
+from vitrina.hotloop import GcClock
 from vitrina.stream.engine import EmittedWindows, WindowEngine, WindowSpec
-from vitrina.stream.parse import parse_clicks
+from vitrina.stream.parse import parse_clicks, warm_up
 from vitrina.stream.records import windows_jsonl, windows_keys
 from vitrina.stream.sinks import Counters, MartsSink, dead_letter_lines
 
@@ -111,7 +112,14 @@ def run_kafka(
     poll_timeout_s: float = 0.5,
 ) -> Counters:
     """Consume ``input_topic`` in group ``group`` until end of input (or forever when following)."""
-    from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
+    from confluent_kafka import (
+        Consumer,
+        KafkaError,
+        KafkaException,
+        Message,
+        Producer,
+        TopicPartition,
+    )
 
     bootstrap = bootstrap_of(bootstrap_url)
     out_bootstrap = bootstrap_of(sink_url)
@@ -137,6 +145,9 @@ def run_kafka(
             "enable.idempotence": True,
             "linger.ms": 5,
             "compression.type": "lz4",
+            # A flush emits every open window at once: room for them without blocking.
+            "queue.buffering.max.messages": 2_000_000,
+            "queue.buffering.max.kbytes": 1 << 20,
             "message.max.bytes": _MAX_STATE_BYTES,
             "transaction.timeout.ms": 15000,
         }
@@ -186,70 +197,76 @@ def run_kafka(
             "queued.max.messages.kbytes": 262144,
         }
     )
+    warm_up()  # load the compiled parser now, not in the first batch
     consumer.subscribe([input_topic], on_assign=on_assign, on_revoke=on_revoke)
     marts = MartsSink(marts_url) if marts_url else None
     last_input = time.monotonic()
     busy = False
     try:
-        while True:
-            # While data flows, take what is buffered rather than wait for a full batch.
-            wait_s = 0.05 if busy else poll_timeout_s
-            msgs = consumer.consume(num_messages=max_batch, timeout=wait_s)
-            data = [m for m in msgs if m.error() is None]
-            if len(data) != len(msgs):
-                for m in msgs:  # in order: an EOF event counts only after the data before it
-                    err = m.error()
-                    if err is None:
-                        eof.discard(m.partition())
-                    elif err.code() == KafkaError._PARTITION_EOF:
-                        eof.add(m.partition())
-                    else:
-                        log.warning("consume error: %s", err)
-            busy = bool(data)
-            if data:
-                parts = np.fromiter([m.partition() for m in data], dtype=np.int64, count=len(data))
-                # Next offsets from the messages themselves (position() can run past a
-                # partition's end after an EOF event).
-                nxt: dict[int, int] = {}
-                for p in np.unique(parts).tolist():
-                    nxt[p] = data[int(np.flatnonzero(parts == p)[-1])].offset() + 1
-                    if len(data) == len(msgs):
-                        eof.discard(p)
-                offsets = [TopicPartition(input_topic, p, o) for p, o in sorted(nxt.items())]
-                producer.begin_transaction()
-                _batch(
-                    data,
-                    parts,
-                    engines,
-                    producer,
-                    marts,
-                    counters,
-                    (input_topic, output_topic, dlq_topic),
+        with GcClock() as gc_clock:  # per-message objects: no collector storms
+            while True:
+                gc_clock.tick()
+                # While data flows, take what is buffered rather than wait for a full batch.
+                wait_s = 0.05 if busy else poll_timeout_s
+                msgs = consumer.consume(num_messages=max_batch, timeout=wait_s)
+                data = msgs
+                if any(map(Message.error, msgs)):  # C-level scans: no per-message Python here
+                    data = [m for m in msgs if m.error() is None]
+                    for m in msgs:  # in order: an EOF event counts only after the data before it
+                        err = m.error()
+                        if err is None:
+                            eof.discard(m.partition())
+                        elif err.code() == KafkaError._PARTITION_EOF:
+                            eof.add(m.partition())
+                        else:
+                            log.warning("consume error: %s", err)
+                busy = bool(data)
+                if data:
+                    parts = np.fromiter(
+                        map(Message.partition, data), dtype=np.int64, count=len(data)
+                    )
+                    # Next offsets from the messages themselves (position() can run past a
+                    # partition's end after an EOF event).
+                    nxt: dict[int, int] = {}
+                    for p in np.unique(parts).tolist():
+                        nxt[p] = data[int(np.flatnonzero(parts == p)[-1])].offset() + 1
+                        if len(data) == len(msgs):
+                            eof.discard(p)
+                    offsets = [TopicPartition(input_topic, p, o) for p, o in sorted(nxt.items())]
+                    producer.begin_transaction()
+                    _batch(
+                        data,
+                        parts,
+                        engines,
+                        producer,
+                        marts,
+                        counters,
+                        (input_topic, output_topic, dlq_topic),
+                    )
+                    _save_states(producer, engines, group, input_topic, state_topic, set(nxt))
+                    _commit(producer, consumer, offsets)
+                    counters.inputs += 1
+                    counters.batches += 1
+                    _observe(counters, engines, on_batch)
+                    last_input = time.monotonic()
+                    continue
+                assigned = {tp.partition for tp in consumer.assignment()}
+                at_end = bool(assigned) and assigned <= eof
+                idle_ms = (time.monotonic() - last_input) * 1000
+                flush = (not follow and at_end) or (
+                    follow and idle_timeout_ms > 0 and idle_ms >= idle_timeout_ms
                 )
-                _save_states(producer, engines, group, input_topic, state_topic, set(nxt))
-                _commit(producer, consumer, offsets)
-                counters.inputs += 1
-                counters.batches += 1
-                _observe(counters, engines, on_batch)
-                last_input = time.monotonic()
-                continue
-            assigned = {tp.partition for tp in consumer.assignment()}
-            at_end = bool(assigned) and assigned <= eof
-            idle_ms = (time.monotonic() - last_input) * 1000
-            flush = (not follow and at_end) or (
-                follow and idle_timeout_ms > 0 and idle_ms >= idle_timeout_ms
-            )
-            if flush and any(e.open_cells for e in engines.values()):
-                producer.begin_transaction()
-                for p, engine in engines.items():
-                    _emit(producer, marts, counters, output_topic, p, engine.flush())
-                _save_states(producer, engines, group, input_topic, state_topic, set(engines))
-                _commit(producer, consumer, [])
-                _observe(counters, engines, on_batch)
-            if not follow and at_end:
-                break
-            if should_stop is not None and should_stop():
-                break
+                if flush and any(e.open_cells for e in engines.values()):
+                    producer.begin_transaction()
+                    for p, engine in engines.items():
+                        _emit(producer, marts, counters, output_topic, p, engine.flush())
+                    _save_states(producer, engines, group, input_topic, state_topic, set(engines))
+                    _commit(producer, consumer, [])
+                    _observe(counters, engines, on_batch)
+                if not follow and at_end:
+                    break
+                if should_stop is not None and should_stop():
+                    break
     finally:
         consumer.close()
         producer.flush(30)
@@ -267,11 +284,17 @@ def _batch(
     counters: Counters,
     topics: tuple[str, str, str],
 ) -> None:
+    from confluent_kafka import Message
+
     input_topic, output_topic, dlq_topic = topics
-    values = [m.value() or b"" for m in msgs]
-    body = b"\n".join(values)
+    values = list(map(Message.value, msgs))
+    try:
+        body = b"\n".join(values)
+    except TypeError:  # a message without a value
+        values = [v or b"" for v in values]
+        body = b"\n".join(values)
     parsed = parse_clicks(body)
-    if parsed.lines_total != len(values) or body.count(b"\n") != len(values) - 1:
+    if parsed.lines_total != len(values) or parsed.count_lines != len(values):
         # An empty message or one with raw newlines: keep one line per message.
         values = [
             v.replace(b"\n", b" ").replace(b"\r", b" ") if v.strip() else b'""' for v in values

@@ -14,11 +14,15 @@ holds the two to the same results.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
 import numpy as np
 import numpy.typing as npt
+from numba.cpython.unsafe.numbers import trailing_zeros
 
 from vitrina.contracts import EVENT_TYPES
-from vitrina.jit import kernel
+from vitrina.jit import inline, kernel
 
 __all__ = ["CLICK_CODE", "EVENT_CODES", "scan_clicks"]
 
@@ -43,16 +47,48 @@ _KEYS, _KEY_LEN = _words([b"\x00", b"product_id", b"event_type", b"ts"])
 _TYPES, _TYPE_LEN = _words([t.encode() for t in EVENT_CODES])
 
 
-@kernel
+@inline
 def _ws(buf: npt.NDArray[np.uint8], i: int, end: int) -> int:
     while i < end and (buf[i] == 32 or buf[i] == 9):
         i += 1
     return i
 
 
-@kernel
-def _string_end(buf: npt.NDArray[np.uint8], i: int, end: int) -> int:
-    """Index of the closing quote of a plain string starting after ``i``; -1 if not plain."""
+# SWAR ("SIMD within a register"): test 8 bytes at once for a quote, a backslash, a control
+# character or a non-ASCII byte; the lowest flagged byte is exact (a false flag can only sit
+# above a true one), so ``trailing_zeros`` finds the first of them.
+_ctz = cast(Callable[[np.uint64], int], trailing_zeros)  # index of the lowest set bit
+_ONES = np.uint64(0x0101010101010101)
+_HIGHS = np.uint64(0x8080808080808080)
+_QUOTES = np.uint64(0x2222222222222222)
+_SLASHES = np.uint64(0x5C5C5C5C5C5C5C5C)
+_SPACES = np.uint64(0x2020202020202020)
+
+
+@inline
+def _load8(words: npt.NDArray[np.uint64], i: int) -> np.uint64:
+    """The 8 bytes at ``i`` as a little-endian word, from two aligned words."""
+    k = i >> 3
+    shift = np.uint64((i & 7) * 8)
+    low = np.uint64(words[k] >> shift)
+    if shift == 0:
+        return low
+    return np.uint64(low | (words[k + 1] << (np.uint64(64) - shift)))
+
+
+@inline
+def _string_end(buf: npt.NDArray[np.uint8], words: npt.NDArray[np.uint64], i: int, end: int) -> int:
+    """Index of the closing quote of a plain string starting at ``i``; -1 if not plain."""
+    limit = min(end - 8, (len(words) - 1) * 8 - 1)  # both words of a load exist
+    while i <= limit:
+        v = _load8(words, i)
+        q = v ^ _QUOTES
+        b = v ^ _SLASHES
+        flags = (((q - _ONES) & ~q) | ((b - _ONES) & ~b) | ((v - _SPACES) & ~v) | v) & _HIGHS
+        if flags != 0:
+            j = i + (_ctz(flags) >> 3)
+            return j if buf[j] == 34 else -1
+        i += 8
     while i < end:
         c = buf[i]
         if c == 34:
@@ -63,7 +99,7 @@ def _string_end(buf: npt.NDArray[np.uint8], i: int, end: int) -> int:
     return -1
 
 
-@kernel
+@inline
 def _match(
     buf: npt.NDArray[np.uint8],
     s: int,
@@ -84,7 +120,7 @@ def _match(
     return -1
 
 
-@kernel
+@inline
 def _digits(buf: npt.NDArray[np.uint8], s: int, n: int) -> int:
     """Value of ``n`` ASCII digits at ``s``; -1 if one is not a digit."""
     v = 0
@@ -96,7 +132,7 @@ def _digits(buf: npt.NDArray[np.uint8], s: int, n: int) -> int:
     return v
 
 
-@kernel
+@inline
 def _ts_ms(buf: npt.NDArray[np.uint8], s: int, e: int) -> tuple[bool, int]:
     """Epoch ms of ``YYYY-MM-DDTHH:MM:SS[.f…]Z`` in ``buf[s:e]`` (fraction truncated to ms)."""
     if e - s < 20 or buf[e - 1] != 90:
@@ -140,7 +176,7 @@ def _ts_ms(buf: npt.NDArray[np.uint8], s: int, e: int) -> tuple[bool, int]:
     return True, days * 86_400_000 + hour * 3_600_000 + minute * 60_000 + sec * 1000 + frac_ms
 
 
-@kernel
+@inline
 def _number_end(buf: npt.NDArray[np.uint8], i: int, end: int) -> int:
     """End of a JSON number at ``i`` of at most 18 digits and no exponent; -1 otherwise."""
     j = i + 1 if buf[i] == 45 else i
@@ -162,7 +198,7 @@ def _number_end(buf: npt.NDArray[np.uint8], i: int, end: int) -> int:
     return j
 
 
-@kernel
+@inline
 def _literal_end(buf: npt.NDArray[np.uint8], i: int, end: int) -> int:
     c = buf[i]
     if c == 116 and i + 4 <= end and buf[i + 1] == 114 and buf[i + 2] == 117 and buf[i + 3] == 101:
@@ -181,70 +217,77 @@ def _literal_end(buf: npt.NDArray[np.uint8], i: int, end: int) -> int:
     return -1
 
 
-@kernel
+@inline
 def _line(
     buf: npt.NDArray[np.uint8],
+    words: npt.NDArray[np.uint64],
     i: int,
     end: int,
     keys: npt.NDArray[np.uint8],
     key_len: npt.NDArray[np.int64],
     types: npt.NDArray[np.uint8],
     type_len: npt.NDArray[np.int64],
-) -> tuple[int, int, int, int]:
-    """(verdict, product_id, ts_ms, event code) of the line ``buf[i:end]``."""
+) -> tuple[int, int, int, int, int]:
+    """(verdict, product_id, ts_ms, event code, end) of the line starting at ``i``.
+
+    ``end`` is the buffer's length: an accepted line ends at the next ``\n`` (or the buffer's
+    end), whose position is returned; nothing here steps over a ``\n`` (a control character to
+    every string, number and literal), so finding it costs no pass of its own. A deferred line
+    returns -1 and the caller finds its end.
+    """
     pid, ts, code, seen = 0, 0, -1, 0
     i = _ws(buf, i, end)
     if i >= end or buf[i] != 123:  # '{'
-        return _DEFERRED, 0, 0, -1
+        return _DEFERRED, 0, 0, -1, -1
     i = _ws(buf, i + 1, end)
     while True:
         if i >= end or buf[i] != 34:
-            return _DEFERRED, 0, 0, -1
-        k_end = _string_end(buf, i + 1, end)
+            return _DEFERRED, 0, 0, -1, -1
+        k_end = _string_end(buf, words, i + 1, end)
         if k_end < 0:
-            return _DEFERRED, 0, 0, -1
+            return _DEFERRED, 0, 0, -1, -1
         field = _match(buf, i + 1, k_end, keys, key_len)
         field = _OTHER if field < 0 else field
         i = _ws(buf, k_end + 1, end)
         if i >= end or buf[i] != 58:  # ':'
-            return _DEFERRED, 0, 0, -1
+            return _DEFERRED, 0, 0, -1, -1
         i = _ws(buf, i + 1, end)
         if i >= end:
-            return _DEFERRED, 0, 0, -1
+            return _DEFERRED, 0, 0, -1, -1
         c = buf[i]
         if field != _OTHER:
             if seen & (1 << field):  # a repeated field: leave it to the general parser
-                return _DEFERRED, 0, 0, -1
+                return _DEFERRED, 0, 0, -1, -1
             seen |= 1 << field
         if c == 34:  # a string
-            v_end = _string_end(buf, i + 1, end)
+            v_end = _string_end(buf, words, i + 1, end)
             if v_end < 0 or field == _PRODUCT_ID:
-                return _DEFERRED, 0, 0, -1
+                return _DEFERRED, 0, 0, -1, -1
             if field == _EVENT_TYPE:
                 code = _match(buf, i + 1, v_end, types, type_len)
                 if code < 0:
-                    return _DEFERRED, 0, 0, -1
+                    return _DEFERRED, 0, 0, -1, -1
             elif field == _TS:
                 good, ts = _ts_ms(buf, i + 1, v_end)
                 if not good:
-                    return _DEFERRED, 0, 0, -1
+                    return _DEFERRED, 0, 0, -1, -1
             i = v_end + 1
         elif c == 45 or 48 <= c <= 57:  # a number
             v_end = _number_end(buf, i, end)
             if v_end < 0 or field in (_EVENT_TYPE, _TS):
-                return _DEFERRED, 0, 0, -1
+                return _DEFERRED, 0, 0, -1, -1
             if field == _PRODUCT_ID:
                 if c == 45 or c == 48 or v_end - i > 18:
-                    return _DEFERRED, 0, 0, -1
+                    return _DEFERRED, 0, 0, -1, -1
                 for j in range(i, v_end):
                     if buf[j] == 46:  # not an integer
-                        return _DEFERRED, 0, 0, -1
+                        return _DEFERRED, 0, 0, -1, -1
                     pid = pid * 10 + (buf[j] - 48)
             i = v_end
         else:  # true, false, null; objects and arrays are deferred
             v_end = _literal_end(buf, i, end)
             if v_end < 0 or field != _OTHER:
-                return _DEFERRED, 0, 0, -1
+                return _DEFERRED, 0, 0, -1, -1
             i = v_end
         i = _ws(buf, i, end)
         if i < end and buf[i] == 44:  # ','
@@ -252,15 +295,17 @@ def _line(
             continue
         if i < end and buf[i] == 125:  # '}'
             break
-        return _DEFERRED, 0, 0, -1
-    if _ws(buf, i + 1, end) != end or seen != 0b1110:
-        return _DEFERRED, 0, 0, -1
-    return _ACCEPTED, pid, ts, code
+        return _DEFERRED, 0, 0, -1, -1
+    i = _ws(buf, i + 1, end)
+    if (i < end and buf[i] != 10) or seen != 0b1110:
+        return _DEFERRED, 0, 0, -1, -1
+    return _ACCEPTED, pid, ts, code, i
 
 
 @kernel
 def _scan(
     buf: npt.NDArray[np.uint8],
+    words: npt.NDArray[np.uint64],
     keys: npt.NDArray[np.uint8],
     key_len: npt.NDArray[np.int64],
     types: npt.NDArray[np.uint8],
@@ -270,19 +315,19 @@ def _scan(
 ]:
     n = len(buf)
     n_lines = 1
-    for i in range(n):
-        if buf[i] == 10:
-            n_lines += 1
+    for i in range(n):  # a loop without exits: vectorised
+        n_lines += buf[i] == 10
     verdict = np.empty(n_lines, dtype=np.uint8)
     pid = np.empty(n_lines, dtype=np.int64)
     ts = np.empty(n_lines, dtype=np.int64)
     code = np.empty(n_lines, dtype=np.int8)
     start = 0
     for line in range(n_lines):
-        end = start
-        while end < n and buf[end] != 10:
-            end += 1
-        v, p, t, c = _line(buf, start, end, keys, key_len, types, type_len)
+        v, p, t, c, end = _line(buf, words, start, n, keys, key_len, types, type_len)
+        if end < 0:
+            end = start
+            while end < n and buf[end] != 10:
+                end += 1
         verdict[line], pid[line], ts[line], code[line] = v, p, t, c
         start = end + 1
     return verdict, pid, ts, code
@@ -298,7 +343,10 @@ def scan_clicks(
     The values are meaningful only where the line is accepted; the other lines are the general
     parser's (see the module docstring).
     """
-    verdict, pid, ts, code = _scan(
-        np.frombuffer(body, dtype=np.uint8), _KEYS, _KEY_LEN, _TYPES, _TYPE_LEN
-    )
+    buf = np.frombuffer(body, dtype=np.uint8)
+    whole = len(buf) // 8 * 8
+    if buf.ctypes.data % 8:  # bytes objects' data is aligned; a copy for anything else
+        buf = buf.copy()
+    words = buf[:whole].view(np.uint64)
+    verdict, pid, ts, code = _scan(buf, words, _KEYS, _KEY_LEN, _TYPES, _TYPE_LEN)
     return verdict == _ACCEPTED, pid, ts, code

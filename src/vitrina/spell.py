@@ -1,0 +1,113 @@
+"""Compiled helpers that spell integers and UTC instants as JSON text, for the JSONL writers.
+
+Each helper writes into a preallocated byte buffer at a position and is compiled into the
+kernel that calls it (:func:`vitrina.jit.inline`). Instants are spelled the project's one way,
+``YYYY-MM-DDTHH:MM:SS.mmmZ``, for epoch milliseconds in ``[0, MAX_TS_MS)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from vitrina.jit import inline
+
+__all__ = [
+    "DAY_MS",
+    "MAX_TS_MS",
+    "TS_WIDTH",
+    "put_date",
+    "put_int",
+    "put_pair",
+    "put_time",
+    "put_ts",
+]
+
+U8 = npt.NDArray[np.uint8]
+
+DAY_MS = 86_400_000
+MAX_TS_MS = 253_402_300_800_000  # 10000-01-01T00:00:00Z: four-digit years only
+TS_WIDTH = 24  # len("2026-01-01T00:00:00.000Z")
+
+# "00" .. "99": two digits per lookup instead of a division per digit.
+_PAIRS = np.frombuffer("".join(f"{i:02d}" for i in range(100)).encode(), dtype=np.uint8).copy()
+_POW10 = np.array([10**k for k in range(19)], dtype=np.int64)
+
+
+@inline
+def put_pair(out: U8, pos: int, value: int) -> None:
+    out[pos] = _PAIRS[2 * value]
+    out[pos + 1] = _PAIRS[2 * value + 1]
+
+
+@inline
+def put_int(out: U8, pos: int, value: int) -> int:
+    if value < 0:
+        out[pos] = 45  # '-'
+        pos += 1
+        value = -value
+    digits = 1
+    while digits < 19 and value >= _POW10[digits]:
+        digits += 1
+    end = pos + digits
+    p = end
+    while value >= 100:
+        q = value // 100
+        p -= 2
+        put_pair(out, p, value - q * 100)
+        value = q
+    if value >= 10:
+        put_pair(out, p - 2, value)
+    else:
+        out[p - 1] = 48 + value
+    return end
+
+
+@inline
+def put_date(out: U8, pos: int, days: int) -> None:
+    """``YYYY-MM-DD`` of a day number since the epoch (Hinnant's civil-from-days)."""
+    z = days + 719_468
+    era = z // 146_097
+    doe = z - era * 146_097
+    yoe = (doe - doe // 1460 + doe // 36_524 - doe // 146_096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = mp + 3 if mp < 10 else mp - 9
+    year = yoe + era * 400 + (1 if month <= 2 else 0)
+    put_pair(out, pos, year // 100)
+    put_pair(out, pos + 2, year % 100)
+    out[pos + 4] = 45  # '-'
+    put_pair(out, pos + 5, month)
+    out[pos + 7] = 45
+    put_pair(out, pos + 8, day)
+
+
+@inline
+def put_time(out: U8, pos: int, ms_of_day: int) -> None:
+    """``THH:MM:SS.mmmZ`` of a millisecond of the day."""
+    hour = ms_of_day // 3_600_000
+    rest = ms_of_day - hour * 3_600_000
+    minute = rest // 60_000
+    rest -= minute * 60_000
+    sec = rest // 1000
+    ms = rest - sec * 1000
+    out[pos] = 84  # 'T'
+    put_pair(out, pos + 1, hour)
+    out[pos + 3] = 58  # ':'
+    put_pair(out, pos + 4, minute)
+    out[pos + 6] = 58
+    put_pair(out, pos + 7, sec)
+    out[pos + 9] = 46  # '.'
+    out[pos + 10] = 48 + ms // 100
+    put_pair(out, pos + 11, ms % 100)
+    out[pos + 13] = 90  # 'Z'
+
+
+@inline
+def put_ts(out: U8, pos: int, ts_ms: int) -> int:
+    """The instant at ``pos``; returns the position after it."""
+    day = ts_ms // DAY_MS
+    put_date(out, pos, day)
+    put_time(out, pos + 10, ts_ms - day * DAY_MS)
+    return pos + TS_WIDTH
