@@ -157,6 +157,7 @@ def kafka_figures(
     quix_events: int,
     products: int,
     rate_per_s: int,
+    repeat: int = 2,
 ) -> dict[str, Any]:
     """Produce ``kafka_events`` to a fresh topic, then time vitrina's job and Quix on it."""
     bootstrap = bootstrap_of(url)
@@ -164,15 +165,19 @@ def kafka_figures(
     ensure_topics(bootstrap, {topic: _PARTITIONS})
     values, keys = _payloads(kafka_events, products, rate_per_s)
     _produce(bootstrap, topic, values, keys)
-    e2e = _vitrina_e2e(url, spec, topic, kafka_events)
+    # Best of ``repeat`` for both (a fresh consumer group each time), like the engine's figure:
+    # the broker shares this machine's cores, so one run can be slowed by its housekeeping.
+    e2e = max(_vitrina_e2e(url, spec, topic, kafka_events) for _ in range(repeat))
     figures: dict[str, Any] = {
         "kafka_topic": topic,
         "kafka_events": kafka_events,
+        "kafka_repeat": repeat,
         "e2e_kafka_events_per_s": round(e2e),
     }
     try:
-        quix = _quix(url, spec, topic, min(quix_events, kafka_events))
-        figures.update(quix_events=min(quix_events, kafka_events), quix_events_per_s=round(quix))
+        n_quix = min(quix_events, kafka_events)
+        quix = max(_quix(url, spec, topic, n_quix) for _ in range(repeat))
+        figures.update(quix_events=n_quix, quix_events_per_s=round(quix))
     except Exception as exc:  # a Quix failure must not hide vitrina's own figures
         log.warning("Quix Streams benchmark failed: %s", exc)
         figures.update(quix_events_per_s=None, quix_error=str(exc)[:200])

@@ -120,7 +120,7 @@ def _match(
     return -1
 
 
-@inline
+@kernel
 def _digits(buf: npt.NDArray[np.uint8], s: int, n: int) -> int:
     """Value of ``n`` ASCII digits at ``s``; -1 if one is not a digit."""
     v = 0
@@ -132,7 +132,7 @@ def _digits(buf: npt.NDArray[np.uint8], s: int, n: int) -> int:
     return v
 
 
-@inline
+@kernel
 def _ts_ms(buf: npt.NDArray[np.uint8], s: int, e: int) -> tuple[bool, int]:
     """Epoch ms of ``YYYY-MM-DDTHH:MM:SS[.f…]Z`` in ``buf[s:e]`` (fraction truncated to ms)."""
     if e - s < 20 or buf[e - 1] != 90:
