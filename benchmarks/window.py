@@ -181,6 +181,7 @@ def run_window_bench(
         elapsed, result = _engine_run(spec, ts, keys, batch)
         best = min(best, elapsed)
     engine_eps = events / best
+    n_windows = len(result)
 
     n_dict = min(dict_events, events)
     ts_list, key_list = ts[:n_dict].tolist(), keys[:n_dict].tolist()
@@ -194,7 +195,7 @@ def run_window_bench(
     figures: dict[str, Any] = {
         "events": events,
         "products": products,
-        "windows": len(result),
+        "windows": n_windows,
         "size_ms": spec.size_ms,
         "hop_ms": spec.hop_ms,
         "lateness_ms": spec.lateness_ms,
@@ -206,6 +207,8 @@ def run_window_bench(
         "e2e_kafka_events_per_s": None,
         "kafka": kafka,
     }
+    del ts, keys, ts_list, key_list, want, sub, result  # each figure starts from a clean process
+    gc.collect()
     if kafka:
         from benchmarks.window_kafka import kafka_figures
 

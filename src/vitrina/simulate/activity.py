@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from vitrina.simulate.kernels import hex_digits
 from vitrina.simulate.presets import Preset
 from vitrina.simulate.rng import stream
 from vitrina.simulate.world import (
@@ -75,17 +76,9 @@ def traffic_factor(t_ms: np.ndarray) -> np.ndarray:
     return daily * np.where(weekday >= 5, 1.2, 1.0)
 
 
-_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
-# Byte value -> its two hex digits as one little-endian uint16, so one gather does a byte.
-_HEX_PAIRS = _HEX[np.arange(256) >> 4].astype(np.uint16) | (
-    _HEX[np.arange(256) & 15].astype(np.uint16) << 8
-)
-
-
 def _hex_ids(rng: np.random.Generator, n: int, nbytes: int) -> np.ndarray:
     """``n`` random lowercase hex strings of ``2 * nbytes`` characters, as a bytes array."""
-    raw = rng.integers(0, 256, (n, nbytes), dtype=np.uint8)
-    return np.ascontiguousarray(_HEX_PAIRS[raw]).view(f"S{nbytes * 2}").ravel()
+    return hex_digits(rng.integers(0, 256, (n, nbytes), dtype=np.uint8))
 
 
 def session_clicks(
@@ -140,18 +133,19 @@ def session_clicks(
     etype = np.concatenate([np.full(len(p[0]), p[2], dtype=np.int8) for p in parts])
     session_ids = _hex_ids(rng, n_s, 8)
     device = np.minimum(draw(_DEVICE_CDF, rng, n_s), 2)
-    events = {
-        "user_id": users[sess[idx]],
-        "session_id": session_ids[sess[idx]],
-        "product_idx": prod[idx],
-        "event_type": etype,
-        "ts": ts,
-        "device": device[sess[idx]].astype(np.int8),
-    }
     order = np.argsort(ts, kind="stable")  # ties keep (type, view) order: deterministic
-    events = {k: v[order] for k, v in events.items()}
-    events["event_id"] = _hex_ids(rng, len(order), 16)
-    return events, sess[idx][order]
+    view = idx[order]  # each event's view, in time order
+    event_sess = sess[view]
+    events = {
+        "user_id": users[event_sess],
+        "session_id": session_ids[event_sess],
+        "product_idx": prod[view],
+        "event_type": etype[order],
+        "ts": ts[order],
+        "device": device[event_sess].astype(np.int8),
+        "event_id": _hex_ids(rng, len(order), 16),
+    }
+    return events, event_sess
 
 
 def live_hour(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vitrina.simulate import vocab
+from vitrina.simulate.kernels import inverse_cdf
 from vitrina.simulate.presets import Preset
 from vitrina.simulate.rng import stream
 
@@ -52,7 +53,7 @@ def _zipf_cdf(n: int, s: float, rng: np.random.Generator) -> np.ndarray:
 
 def draw(cdf: np.ndarray, rng: np.random.Generator, size: int) -> np.ndarray:
     """Indices drawn from a CDF (vectorised inverse transform)."""
-    return np.minimum(np.searchsorted(cdf, rng.random(size), side="right"), len(cdf) - 1)
+    return inverse_cdf(cdf, rng.random(size))
 
 
 def order_timeline(
