@@ -52,4 +52,4 @@ services-status:
 	bash infra/services.sh status
 
 clean:
-	rm -rf data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf data .pytest_cache .mypy_cache .ruff_cache src/vitrina/__pycache__/numba-*

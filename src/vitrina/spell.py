@@ -21,6 +21,8 @@ __all__ = [
     "put_pair",
     "put_time",
     "put_ts",
+    "text",
+    "word_table",
 ]
 
 U8 = npt.NDArray[np.uint8]
@@ -29,8 +31,24 @@ DAY_MS = 86_400_000
 MAX_TS_MS = 253_402_300_800_000  # 10000-01-01T00:00:00Z: four-digit years only
 TS_WIDTH = 24  # len("2026-01-01T00:00:00.000Z")
 
+
+def text(word: bytes) -> U8:
+    """A byte string as a uint8 array: a constant a kernel copies from."""
+    return np.frombuffer(word, dtype=np.uint8).copy()
+
+
+def word_table(words: list[bytes], width: int = 0) -> tuple[U8, npt.NDArray[np.int64]]:
+    """Words as the rows of a zero-padded byte matrix (``width`` wide, or the longest word's)
+    and their lengths: what a kernel indexes by a word's number."""
+    width = max(width, *(len(w) for w in words))
+    mat = np.zeros((len(words), width), dtype=np.uint8)
+    for i, w in enumerate(words):
+        mat[i, : len(w)] = np.frombuffer(w, dtype=np.uint8)
+    return mat, np.array([len(w) for w in words], dtype=np.int64)
+
+
 # "00" .. "99": two digits per lookup instead of a division per digit.
-_PAIRS = np.frombuffer("".join(f"{i:02d}" for i in range(100)).encode(), dtype=np.uint8).copy()
+_PAIRS = text("".join(f"{i:02d}" for i in range(100)).encode())
 _POW10 = np.array([10**k for k in range(19)], dtype=np.int64)
 
 

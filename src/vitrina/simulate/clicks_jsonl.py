@@ -16,7 +16,16 @@ import numpy.typing as npt
 from vitrina.jit import kernel
 from vitrina.simulate.activity import DEVICES, EVENT_TYPES
 from vitrina.simulate.world import Table
-from vitrina.spell import DAY_MS, MAX_TS_MS, TS_WIDTH, put_date, put_int, put_time
+from vitrina.spell import (
+    DAY_MS,
+    MAX_TS_MS,
+    TS_WIDTH,
+    put_date,
+    put_int,
+    put_time,
+    text,
+    word_table,
+)
 
 __all__ = ["clicks_jsonl"]
 
@@ -34,29 +43,22 @@ _ID_WIDTH, _SESSION_WIDTH = 32, 16  # hex characters of event_id and session_id
 _WORD = 40  # every variable word is copied as this many bytes, then the position moves on
 _INT64_MIN = -(2**63)
 
-
-def _bytes(text: bytes) -> U8:
-    return np.frombuffer(text, dtype=np.uint8).copy()
-
-
-def _padded(words: list[bytes]) -> tuple[U8, npt.NDArray[np.int64]]:
-    """Words as rows of ``_WORD`` bytes (zero-padded) and their lengths."""
-    mat = np.zeros((len(words), _WORD), dtype=np.uint8)
-    for i, w in enumerate(words):
-        mat[i, : len(w)] = np.frombuffer(w, dtype=np.uint8)
-    return mat, np.array([len(w) for w in words], dtype=np.int64)
-
-
-_OPEN = _bytes(b'{"event_id":"')
-_USER = _bytes(b'","user_id":')
-_SESSION = _bytes(b',"session_id":"')
-_PRODUCT = _bytes(b'","product_id":')
+_OPEN = text(b'{"event_id":"')
+_USER = text(b'","user_id":')
+_SESSION = text(b',"session_id":"')
+_PRODUCT = text(b'","product_id":')
 _OPEN_LEN, _USER_LEN, _SESSION_LEN, _PRODUCT_LEN = 13, 12, 15, 15
 if [len(_OPEN), len(_USER), len(_SESSION), len(_PRODUCT)] != [13, 12, 15, 15]:
     raise RuntimeError("clicks_jsonl: template lengths are wrong")
 # ',"event_type":"<type>","ts":"' and '","device":"<device>"}\n' as one word each.
-_TYPE_WORDS, _TYPE_LEN = _padded([b',"event_type":"' + t.encode() + b'","ts":"' for t in _TYPES])
-_DEVICE_WORDS, _DEVICE_LEN = _padded([b'","device":"' + d.encode() + b'"}\n' for d in _DEVICES])
+_TYPE_WORDS, _TYPE_LEN = word_table(
+    [b',"event_type":"' + t.encode() + b'","ts":"' for t in _TYPES], _WORD
+)
+_DEVICE_WORDS, _DEVICE_LEN = word_table(
+    [b'","device":"' + d.encode() + b'"}\n' for d in _DEVICES], _WORD
+)
+if max(_TYPE_WORDS.shape[1], _DEVICE_WORDS.shape[1]) != _WORD:
+    raise RuntimeError("clicks_jsonl: a word is longer than _WORD")
 _MAX_LINE = (
     _OPEN_LEN
     + _ID_WIDTH

@@ -10,10 +10,11 @@ import numpy as np
 import numpy.typing as npt
 
 from vitrina.jit import kernel
+from vitrina.spell import text
 
 __all__ = ["hex_digits", "inverse_cdf"]
 
-_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8).copy()
+_HEX = text(b"0123456789abcdef")
 _GUIDE = 4096  # buckets of the guide table (a power of two: u * _GUIDE is exact)
 
 

@@ -13,7 +13,7 @@ import numpy.typing as npt
 import polars as pl
 
 from vitrina.jit import kernel
-from vitrina.spell import MAX_TS_MS, TS_WIDTH, put_int, put_ts
+from vitrina.spell import MAX_TS_MS, TS_WIDTH, put_int, put_ts, text
 from vitrina.stream.engine import EmittedWindows
 
 __all__ = ["ISO_MS", "windows_frame", "windows_jsonl", "windows_keys"]
@@ -21,10 +21,10 @@ __all__ = ["ISO_MS", "windows_frame", "windows_jsonl", "windows_keys"]
 # ISO-8601 UTC with milliseconds, the project's one timestamp spelling (timeutil.format_ts_ms).
 ISO_MS = "%Y-%m-%dT%H:%M:%S%.3fZ"
 
-_PRODUCT = np.frombuffer(b'{"product_id":', dtype=np.uint8).copy()
-_START = np.frombuffer(b',"window_start":"', dtype=np.uint8).copy()
-_END = np.frombuffer(b'","window_end":"', dtype=np.uint8).copy()
-_CLICKS = np.frombuffer(b'","clicks":', dtype=np.uint8).copy()
+_PRODUCT = text(b'{"product_id":')
+_START = text(b',"window_start":"')
+_END = text(b'","window_end":"')
+_CLICKS = text(b'","clicks":')
 _PRODUCT_LEN, _START_LEN, _END_LEN, _CLICKS_LEN = 14, 17, 16, 11  # compile-time constants
 if [len(_PRODUCT), len(_START), len(_END), len(_CLICKS)] != [14, 17, 16, 11]:
     raise RuntimeError("records: template lengths are wrong")

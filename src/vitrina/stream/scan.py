@@ -23,6 +23,7 @@ from numba.cpython.unsafe.numbers import trailing_zeros
 
 from vitrina.contracts import EVENT_TYPES
 from vitrina.jit import inline, kernel
+from vitrina.spell import word_table
 
 __all__ = ["CLICK_CODE", "EVENT_CODES", "scan_clicks"]
 
@@ -34,17 +35,9 @@ _ACCEPTED, _DEFERRED = 0, 1
 _OTHER, _PRODUCT_ID, _EVENT_TYPE, _TS = 0, 1, 2, 3
 
 
-def _words(words: list[bytes]) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
-    width = max(len(w) for w in words)
-    mat = np.zeros((len(words), width), dtype=np.uint8)
-    for i, w in enumerate(words):
-        mat[i, : len(w)] = np.frombuffer(w, dtype=np.uint8)
-    return mat, np.array([len(w) for w in words], dtype=np.int64)
-
-
 # Row 0 is unused so that a key's row number is its field code.
-_KEYS, _KEY_LEN = _words([b"\x00", b"product_id", b"event_type", b"ts"])
-_TYPES, _TYPE_LEN = _words([t.encode() for t in EVENT_CODES])
+_KEYS, _KEY_LEN = word_table([b"\x00", b"product_id", b"event_type", b"ts"])
+_TYPES, _TYPE_LEN = word_table([t.encode() for t in EVENT_CODES])
 
 
 @inline
