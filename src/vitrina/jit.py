@@ -27,6 +27,7 @@ from numba import njit
 __all__ = ["inline", "kernel"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+_config: Any = numba.config  # numba's settings (NUMBA_* variables), read at decoration time
 
 _SHARED = ("jit.py", "spell.py")  # compiled into other modules' kernels
 
@@ -35,8 +36,8 @@ def _cache_dir() -> str:
     here = Path(__file__).parent
     salt = hashlib.sha256(b"".join((here / name).read_bytes() for name in _SHARED))
     name = f"numba-{salt.hexdigest()[:16]}"
-    if numba.config.CACHE_DIR:  # the user chose a place for numba's caches
-        return str(Path(numba.config.CACHE_DIR) / f"vitrina-{name}")
+    if _config.CACHE_DIR:  # the user chose a place for numba's caches
+        return str(Path(_config.CACHE_DIR) / f"vitrina-{name}")
     if os.access(here, os.W_OK):
         return str(here / "__pycache__" / name)
     return str(Path.home() / ".cache" / "vitrina" / name)
@@ -46,12 +47,12 @@ _CACHE_DIR = _cache_dir()
 
 
 def _compile(fn: F, **options: Any) -> F:
-    previous = numba.config.CACHE_DIR
-    numba.config.CACHE_DIR = _CACHE_DIR  # read once, when the dispatcher sets up its cache
+    previous = _config.CACHE_DIR
+    _config.CACHE_DIR = _CACHE_DIR  # read once, when the dispatcher sets up its cache
     try:
         return cast(F, njit(cache=True, nogil=True, boundscheck=False, **options)(fn))
     finally:
-        numba.config.CACHE_DIR = previous
+        _config.CACHE_DIR = previous
 
 
 def kernel(fn: F) -> F:

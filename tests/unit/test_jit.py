@@ -25,4 +25,4 @@ def test_numba_setting_is_left_as_it_was() -> None:
         return 2 * x
 
     assert twice(21) == 42
-    assert numba.config.CACHE_DIR == before
+    assert before == numba.config.CACHE_DIR
