@@ -179,6 +179,8 @@ def test_dead_letters_carry_payload_reason_and_offset(
         b'{"product_id":7,"event_type":"tap","ts":"2026-11-22T13:10:00Z"}',
         b"",
         good.replace(b"13:10:00", b"13:00:00"),  # 10 min behind: late
+        None,  # a tombstone: no value at all
+        good + b"\n" + good,  # one message is one record, even with a newline inside
     ]
     p = Producer({"bootstrap.servers": kafka_bootstrap})
     for v in values:
@@ -195,16 +197,18 @@ def test_dead_letters_carry_payload_reason_and_offset(
     assert res.returncode == 0, res.stderr[-2000:]
     dlq = [orjson.loads(r.value or b"") for r in read_topic(kafka_bootstrap, f"{topic}.dlq")]
     by_offset = {d["origin"]["offset"]: d for d in dlq}
-    assert sorted(by_offset) == [1, 2, 3, 4]
+    assert sorted(by_offset) == [1, 2, 3, 4, 5, 6]
     assert by_offset[1]["kind"] == "malformed" and by_offset[1]["payload"] == "{not json"
     assert by_offset[2]["kind"] == "contract" and "tap" in by_offset[2]["reason"]
     assert by_offset[3]["kind"] == "malformed"
     assert by_offset[4]["kind"] == "late"
+    assert by_offset[5]["kind"] == "malformed" and by_offset[5]["payload"] == ""
+    assert by_offset[6]["kind"] == "malformed" and by_offset[6]["payload"].count("click") == 2
     assert all(d["origin"]["topic"] == topic and d["origin"]["partition"] == 0 for d in dlq)
     out = output_windows(kafka_bootstrap, f"{topic}.out")
     assert sum(c for *_, c in out) == 5  # the one good click, in its 5 windows
     status = orjson.loads(next((tmp_path / "stream").glob("status.*.json")).read_bytes())
-    assert (status["malformed"], status["violations"], status["late"]) == (2, 1, 1)
+    assert (status["malformed"], status["violations"], status["late"]) == (4, 1, 1)
 
 
 @pytest.mark.timeout(600)
