@@ -197,7 +197,10 @@ def run_kafka(
             "queued.max.messages.kbytes": 262144,
         }
     )
-    warm_up()  # load the compiled parser now, not in the first batch
+    # Load the compiled parser and window writer now, not inside the first transactions.
+    warm_up()
+    one = np.ones(1, dtype=np.int64)
+    windows_jsonl(EmittedWindows(one, one, one, spec.size_ms))
     consumer.subscribe([input_topic], on_assign=on_assign, on_revoke=on_revoke)
     marts = MartsSink(marts_url) if marts_url else None
     last_input = time.monotonic()
