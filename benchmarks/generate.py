@@ -14,12 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from vitrina.simulate.activity import LiveState, session_clicks
-from vitrina.simulate.clicks_jsonl import clicks_jsonl
-from vitrina.simulate.output import clicks_frame, ndjson
+from vitrina.simulate.base import HOUR_MS
+from vitrina.simulate.clickstream.clicks_jsonl import clicks_jsonl
+from vitrina.simulate.clickstream.frames import clicks_frame
+from vitrina.simulate.output import ndjson
 from vitrina.simulate.presets import PRESETS
 from vitrina.simulate.rng import stream
-from vitrina.simulate.world import HOUR_MS, build_history
+from vitrina.simulate.shop.activity import LiveState, session_clicks
+from vitrina.simulate.shop.world import build_history
 
 __all__ = ["faker_clicks", "run_generate_bench", "vectorised_clicks"]
 

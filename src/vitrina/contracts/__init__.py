@@ -5,7 +5,7 @@ from __future__ import annotations
 from vitrina.contracts.arrival import mark_late
 from vitrina.contracts.base import Contract, Ref, RowRule
 from vitrina.contracts.batch import Validation, output_schema, validate_table
-from vitrina.contracts.clickstream import Click, Registration
+from vitrina.contracts.clickstream import Click
 from vitrina.contracts.jsonl import ParsedBatch, parse_jsonl
 from vitrina.contracts.registry import DOMAINS, ENTITIES, contract_for
 from vitrina.contracts.shop import (
@@ -14,6 +14,7 @@ from vitrina.contracts.shop import (
     Order,
     OrderDetail,
     Product,
+    Registration,
     Review,
     User,
 )

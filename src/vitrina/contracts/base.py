@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import polars as pl
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
-__all__ = ["Contract", "Ref", "RowRule"]
+__all__ = ["Contract", "EntityKind", "Ref", "RowRule"]
+
+# A snapshot is a table replaced whole on each load (the OLTP source holds one per entity);
+# an event is appended to a topic of the event log and grows file by file.
+EntityKind = Literal["snapshot", "event"]
 
 
 @dataclass(frozen=True)
@@ -41,12 +45,19 @@ class Ref:
 
 
 class Contract(BaseModel):
-    """Base of every entity and event contract."""
+    """Base of every entity and event contract: the one declaration of an entity.
+
+    The fields (names, types, order) and the class variables below are all any other layer
+    reads: ingest's tables, the OLTP source's DDL, the simulator's output schema and dbt's
+    sources are derived from them. Class variables are named so that no entity field
+    (``kind``, ``name``, ...) collides with them.
+    """
 
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=False)
 
     entity: ClassVar[str] = ""
     domain: ClassVar[str] = ""
+    entity_kind: ClassVar[EntityKind] = "snapshot"
     primary_key: ClassVar[str] = ""
     row_rules: ClassVar[tuple[RowRule, ...]] = ()
     references: ClassVar[tuple[Ref, ...]] = ()

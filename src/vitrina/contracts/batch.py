@@ -9,15 +9,13 @@ import polars as pl
 
 from vitrina.contracts.checks import TYPE_ERRORS_COLUMN, field_exprs
 from vitrina.contracts.registry import contract_for
+from vitrina.contracts.rules import ERRORS_SCHEMA
 from vitrina.contracts.spec import field_specs
 
 __all__ = ["ERRORS_SCHEMA", "Validation", "check_table", "output_schema", "validate_table"]
 
 log = logging.getLogger(__name__)
 
-ERRORS_SCHEMA = pl.Schema(
-    {"_row": pl.UInt32, "field": pl.String, "rule": pl.String, "message": pl.String}
-)
 _ROW = "_row"
 _LINE = "_line"
 

@@ -1,43 +1,50 @@
-"""The registry of contracts by entity name (one place to add a domain's entities)."""
+"""The registry of domains and their contracts: the one list every layer reads.
+
+Adding a domain means adding its ``vitrina.contracts.<name>`` package to :data:`REGISTRY`;
+ingest's tables, the OLTP source, the simulator's ``--domain`` choices and the CLI read it.
+"""
 
 from __future__ import annotations
 
 from typing import Final
 
-from vitrina.contracts.base import Contract
-from vitrina.contracts.clickstream import Click, Registration
-from vitrina.contracts.shop import (
-    Category,
-    LoyaltyPoints,
-    Order,
-    OrderDetail,
-    Product,
-    Review,
-    User,
-)
+from vitrina.contracts import clickstream, shop
+from vitrina.contracts.base import Contract, EntityKind
+from vitrina.contracts.domain import Domain
+from vitrina.contracts.rules import TableRule
 from vitrina.errors import UsageError
 
-__all__ = ["DOMAINS", "ENTITIES", "contract_for"]
+__all__ = [
+    "DOMAINS",
+    "ENTITIES",
+    "REGISTRY",
+    "TABLE_RULES",
+    "contract_for",
+    "domain_for",
+    "entities_of",
+]
 
+# Order matters only for listings: the events of clickstream come before those of the shop.
+REGISTRY: Final[dict[str, Domain]] = {d.name: d for d in (clickstream.DOMAIN, shop.DOMAIN)}
+
+_KINDS: Final[tuple[EntityKind, ...]] = ("snapshot", "event")
+
+# Snapshots first, then events: the order ingest loads them in.
 ENTITIES: Final[dict[str, type[Contract]]] = {
     m.entity: m
-    for m in (
-        User,
-        Category,
-        Product,
-        Order,
-        OrderDetail,
-        Review,
-        LoyaltyPoints,
-        Click,
-        Registration,
-    )
+    for kind in _KINDS
+    for d in REGISTRY.values()
+    for m in d.entities
+    if m.entity_kind == kind
 }
 
 DOMAINS: Final[dict[str, tuple[str, ...]]] = {
-    "shop": tuple(name for name, m in ENTITIES.items() if m.domain == "shop"),
-    "clickstream": tuple(name for name, m in ENTITIES.items() if m.domain == "clickstream"),
+    name: tuple(e for e, m in ENTITIES.items() if m.domain == name) for name in REGISTRY
 }
+
+TABLE_RULES: Final[tuple[TableRule, ...]] = tuple(
+    r for d in REGISTRY.values() for r in d.table_rules
+)
 
 
 def contract_for(entity: str) -> type[Contract]:
@@ -46,3 +53,20 @@ def contract_for(entity: str) -> type[Contract]:
         return ENTITIES[entity]
     except KeyError:
         raise UsageError(f"unknown entity {entity!r} (allowed: {', '.join(ENTITIES)})") from None
+
+
+def domain_for(name: str) -> Domain:
+    """A domain by name; an unknown name is a usage error naming the allowed ones."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise UsageError(f"unknown domain {name!r} (allowed: {', '.join(REGISTRY)})") from None
+
+
+def entities_of(kind: EntityKind, domains: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """Entity names of one kind, in :data:`ENTITIES` order, of some domains (all by default)."""
+    return tuple(
+        e
+        for e, m in ENTITIES.items()
+        if m.entity_kind == kind and (domains is None or m.domain in domains)
+    )

@@ -1,31 +1,19 @@
-"""Cross-record rules over tables: keys, uniqueness, references, order sums, chronology."""
+"""Cross-record rules over tables: keys, uniqueness, references, and each domain's table rules."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 import polars as pl
 
-from vitrina.contracts.batch import ERRORS_SCHEMA, Validation, check_table
-from vitrina.contracts.registry import contract_for
-from vitrina.contracts.shop import cents_text
+from vitrina.contracts.batch import Validation, check_table
+from vitrina.contracts.registry import TABLE_RULES, contract_for
+from vitrina.contracts.rules import ERRORS_SCHEMA, error_rows
+from vitrina.contracts.rules import ROW as _ROW
 
 __all__ = ["validate_world"]
 
 log = logging.getLogger(__name__)
-
-_ROW = "_row"
-_TS = "%Y-%m-%dT%H:%M:%S%.3fZ"
-
-
-def _errors(frame: pl.DataFrame, field: str, rule: str, message: pl.Expr) -> pl.DataFrame:
-    return frame.select(
-        pl.col(_ROW),
-        pl.lit(field).alias("field"),
-        pl.lit(rule).alias("rule"),
-        message.alias("message"),
-    ).cast(dict(ERRORS_SCHEMA))  # type: ignore[arg-type]
 
 
 def _duplicates(valid: pl.DataFrame, column: str, rule: str, fold: bool = False) -> pl.DataFrame:
@@ -52,11 +40,11 @@ def _duplicates(valid: pl.DataFrame, column: str, rule: str, fold: bool = False)
             .then(pl.lit("identical record"))
             .otherwise(pl.lit("different record")),
         )
-        return _errors(same, column, rule, text)
+        return error_rows(same, column, rule, text)
     text = pl.format(
         f"{column} {{}} already used on row {{}}", pl.col(column).cast(pl.String), pl.col("__first")
     )
-    return _errors(dup, column, rule, text)
+    return error_rows(dup, column, rule, text)
 
 
 def _key_set(
@@ -89,74 +77,8 @@ def _references(entity: str, checked: dict[str, Validation]) -> list[pl.DataFram
         )
         if orphans.height:
             msg = pl.format(f"{{}} not found in {where}", pl.col(ref.field).cast(pl.String))
-            out.append(_errors(orphans, ref.field, "reference", msg))
+            out.append(error_rows(orphans, ref.field, "reference", msg))
     return out
-
-
-def _hierarchy(checked: dict[str, Validation]) -> list[pl.DataFrame]:
-    """Categories have two levels: a parent must itself be top-level."""
-    cats = checked["categories"].valid
-    parents = cats.select(
-        pl.col("category_id").alias("__p"), pl.col("parent_category_id").alias("__pp")
-    )
-    deep = cats.join(parents, left_on="parent_category_id", right_on="__p", how="inner").filter(
-        pl.col("__pp").is_not_null()
-    )
-    msg = pl.format(
-        "parent {} is itself a sub-category (two levels only)", pl.col("parent_category_id")
-    )
-    return [_errors(deep, "parent_category_id", "hierarchy", msg)] if deep.height else []
-
-
-def _order_sums(checked: dict[str, Validation]) -> list[pl.DataFrame]:
-    orders, lines = checked["orders"].valid, checked["order_details"].valid
-    cents = (pl.col("total_price").cast(pl.Float64) * 100).round(0).cast(pl.Int64)
-    sums = lines.group_by("order_id").agg(cents.sum().alias("__sum"), pl.len().alias("__n"))
-    joined = orders.join(sums, on="order_id", how="left").with_columns(
-        pl.col("__sum").fill_null(0),
-        (pl.col("total_amount").cast(pl.Float64) * 100).round(0).cast(pl.Int64).alias("__tot"),
-    )
-    off = joined.filter((pl.col("__tot") - pl.col("__sum")).abs() > 1)
-    if not off.height:
-        return []
-    msg = pl.format(
-        "{} != sum of lines {}{}",
-        cents_text(pl.col("__tot")),
-        cents_text(pl.col("__sum")),
-        pl.when(pl.col("__n").is_null()).then(pl.lit(" (no lines)")).otherwise(pl.lit("")),
-    )
-    return [_errors(off, "total_amount", "sum", msg)]
-
-
-def _order_after_registration(checked: dict[str, Validation]) -> list[pl.DataFrame]:
-    regs = [
-        checked[e].valid.select("user_id", "registration_date")
-        for e in ("users", "registrations")
-        if e in checked
-    ]
-    first = pl.concat(regs).group_by("user_id").agg(pl.col("registration_date").min())
-    orders = checked["orders"].valid.join(first, on="user_id", how="inner")
-    early = orders.filter(pl.col("order_date") < pl.col("registration_date"))
-    if not early.height:
-        return []
-    msg = pl.format(
-        "{} before user {} registration_date {}",
-        pl.col("order_date").dt.strftime(_TS),
-        pl.col("user_id"),
-        pl.col("registration_date").dt.strftime(_TS),
-    )
-    return [_errors(early, "order_date", "chronology", msg)]
-
-
-# Rules across tables beyond keys and references: (entity they judge, tables they need, at
-# least one of these tables, rule). A new domain adds its own here.
-_TABLE_RULES: tuple[
-    tuple[str, set[str], set[str], Callable[[dict[str, Validation]], list[pl.DataFrame]]], ...
-] = (
-    ("categories", set(), set(), _hierarchy),
-    ("orders", {"order_details"}, set(), _order_sums),
-    ("orders", set(), {"users", "registrations"}, _order_after_registration),
-)
 
 
 def _apply(
@@ -201,13 +123,9 @@ def validate_world(tables: dict[str, pl.DataFrame]) -> dict[str, Validation]:
             fold = column == "email"
             extra[entity].append(_duplicates(result.valid, column, "unique", fold=fold))
         extra[entity] += _references(entity, checked)
-    for entity, needs, any_of, rule in _TABLE_RULES:
-        if (
-            entity in checked
-            and needs <= checked.keys()
-            and (not any_of or any_of & checked.keys())
-        ):
-            extra[entity] += rule(checked)
+    for rule in TABLE_RULES:  # each domain's rules across its tables
+        if rule.applies(set(checked)):
+            extra[rule.entity] += rule.check(checked)
     out = {e: _apply(e, tables[e], checked[e], extra[e]) for e in tables}
     for e, v in out.items():
         log.debug("world %s: %d valid, %d invalid", e, v.valid.height, v.invalid.height)

@@ -1,10 +1,13 @@
-"""The raw, clean and quarantine tables ingest writes: names, keys and typed Arrow schemas."""
+"""The raw, clean and quarantine tables ingest writes; an entity's table comes from its contract."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pyarrow as pa
+
+from vitrina.contracts import ENTITIES, contract_for
+from vitrina.contracts.storage import arrow_schema
 
 __all__ = [
     "CLEAN_SCHEMA",
@@ -23,7 +26,6 @@ CLEAN_SCHEMA = "clean"
 
 _ID = pa.int64()
 _STR = pa.string()
-_MONEY = pa.decimal128(12, 2)
 # Naive timestamps holding UTC: no session time zone can shift them in either engine.
 _TS = pa.timestamp("ms")
 
@@ -35,7 +37,7 @@ class TableSpec:
     entity: str
     key: str
     columns: tuple[tuple[str, pa.DataType], ...]
-    incremental: bool  # event topics grow by file; shop entities are replaced as snapshots
+    incremental: bool  # events grow file by file; snapshots are replaced whole
 
     @property
     def names(self) -> list[str]:
@@ -60,123 +62,19 @@ class TableSpec:
         return pa.schema([*fields, pa.field("_file", _STR), pa.field("_line", _ID)])
 
 
-_SPECS = (
-    TableSpec(
-        "users",
-        "user_id",
-        (
-            ("user_id", _ID),
-            ("first_name", _STR),
-            ("last_name", _STR),
-            ("email", _STR),
-            ("phone", _STR),
-            ("registration_date", _TS),
-            ("loyalty_status", _STR),
-        ),
-        False,
-    ),
-    TableSpec(
-        "categories",
-        "category_id",
-        (("category_id", _ID), ("name", _STR), ("parent_category_id", _ID)),
-        False,
-    ),
-    TableSpec(
-        "products",
-        "product_id",
-        (
-            ("product_id", _ID),
-            ("name", _STR),
-            ("description", _STR),
-            ("category_id", _ID),
-            ("price", _MONEY),
-            ("stock_quantity", _ID),
-            ("creation_date", _TS),
-        ),
-        False,
-    ),
-    TableSpec(
-        "orders",
-        "order_id",
-        (
-            ("order_id", _ID),
-            ("user_id", _ID),
-            ("order_date", _TS),
-            ("total_amount", _MONEY),
-            ("status", _STR),
-            ("delivery_date", _TS),
-        ),
-        False,
-    ),
-    TableSpec(
-        "order_details",
-        "order_detail_id",
-        (
-            ("order_detail_id", _ID),
-            ("order_id", _ID),
-            ("product_id", _ID),
-            ("quantity", _ID),
-            ("price_per_unit", _MONEY),
-            ("total_price", _MONEY),
-        ),
-        False,
-    ),
-    TableSpec(
-        "reviews",
-        "review_id",
-        (
-            ("review_id", _ID),
-            ("user_id", _ID),
-            ("product_id", _ID),
-            ("rating", _ID),
-            ("review_text", _STR),
-            ("created_at", _TS),
-        ),
-        False,
-    ),
-    TableSpec(
-        "loyalty_points",
-        "loyalty_id",
-        (
-            ("loyalty_id", _ID),
-            ("user_id", _ID),
-            ("points", _ID),
-            ("reason", _STR),
-            ("created_at", _TS),
-        ),
-        False,
-    ),
-    TableSpec(
-        "clicks",
-        "event_id",
-        (
-            ("event_id", _STR),
-            ("user_id", _ID),
-            ("session_id", _STR),
-            ("product_id", _ID),
-            ("event_type", _STR),
-            ("ts", _TS),
-            ("device", _STR),
-        ),
-        True,
-    ),
-    TableSpec(
-        "registrations",
-        "event_id",
-        (
-            ("event_id", _STR),
-            ("user_id", _ID),
-            ("first_name", _STR),
-            ("last_name", _STR),
-            ("email", _STR),
-            ("phone", _STR),
-            ("registration_date", _TS),
-            ("loyalty_status", _STR),
-            ("ts", _TS),
-        ),
-        True,
-    ),
-)
+def _spec(entity: str) -> TableSpec:
+    """The clean table of an entity, read off its contract."""
+    model = contract_for(entity)
+    schema = arrow_schema(entity)
+    return TableSpec(
+        entity,
+        model.primary_key,
+        tuple(zip(schema.names, schema.types, strict=True)),
+        model.entity_kind == "event",
+    )
+
+
+_SPECS = tuple(_spec(e) for e in ENTITIES)
 
 TABLES: dict[str, TableSpec] = {s.entity: s for s in _SPECS}
 SHOP_ENTITIES = tuple(s.entity for s in _SPECS if not s.incremental)

@@ -11,47 +11,30 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import orjson
 
+from vitrina.contracts.registry import REGISTRY, domain_for, entities_of
 from vitrina.simulate import faults as F
-from vitrina.simulate.activity import LiveState, live_hour
-from vitrina.simulate.clicks_jsonl import clicks_jsonl
-from vitrina.simulate.output import clicks_frame, emails, ndjson, oltp_tables, registrations_frame
-from vitrina.simulate.presets import PRESETS
-from vitrina.simulate.rng import stream
-from vitrina.simulate.world import (
-    DAY_MS,
+from vitrina.simulate.base import (
     HOUR_MS,
+    SimulationParams,
+    Simulator,
     Table,
-    World,
-    build_history,
+    Topic,
     concat,
-    points_for_orders,
-    promotions,
-    reviews_for,
+    simulator_for,
 )
+from vitrina.simulate.output import ndjson
 
-__all__ = ["DOMAINS", "SimulationParams", "SimulationReport", "simulate"]
+__all__ = ["DOMAINS", "SimulationParams", "SimulationReport", "selected_domains", "simulate"]
 
 log = logging.getLogger(__name__)
-DOMAINS = ("shop", "clickstream", "all")
-TOPICS = {"clicks": clicks_frame, "registrations": registrations_frame}
-
-
-@dataclass(frozen=True)
-class SimulationParams:
-    seed: int
-    scale: str
-    start_ms: int
-    duration_ms: int
-    slice_ms: int = HOUR_MS
-    speed: float = 0.0
-    domain: str = "all"
-    faults: F.FaultRates = field(default_factory=F.FaultRates)
+# The --domain choices: every registered domain, or all of them.
+DOMAINS = (*REGISTRY, "all")
 
 
 @dataclass(frozen=True)
@@ -77,13 +60,14 @@ class _SliceWriter:
     def __init__(
         self,
         sink: Any,
-        topic: str,
+        topic: Topic,
         slice_ms: int,
         seed: int,
         rates: F.FaultRates,
         manifest: list[dict[str, Any]],
     ) -> None:
-        self.sink, self.topic, self.slice_ms, self.seed = sink, topic, slice_ms, seed
+        self.sink, self.spec, self.topic = sink, topic, topic.entity
+        self.slice_ms, self.seed = slice_ms, seed
         self.rates, self.manifest = rates, manifest
         self.pending: Table = {}
         self.events = 0
@@ -117,14 +101,17 @@ class _SliceWriter:
     def _write(self, rows: Table, slice_start: int) -> None:
         payload = None
         details = [""] * len(rows["ts"])
-        if self.topic == "clicks" and not (rows["fault"] == F.VIOLATION).any():
-            payload = clicks_jsonl(rows)  # the compiled writer: same bytes, no frame
+        if self.spec.jsonl is not None and not (rows["fault"] == F.VIOLATION).any():
+            payload = self.spec.jsonl(rows)  # a compiled writer: same bytes, no frame
         if payload is None:
-            df = TOPICS[self.topic](rows)
-            df, details = F.apply_violations(self.topic, df, rows["fault"], rows["variant"])
+            df = self.spec.frame(rows)
+            df, details = F.apply_violations(
+                self.spec.violations, df, rows["fault"], rows["variant"]
+            )
             payload = ndjson(df)
         payload = F.break_lines(payload, np.flatnonzero(rows["fault"] == F.MALFORMED))
-        keys = rows["product_id"].astype("S20").tolist() if "product_id" in rows else None
+        key = self.spec.key
+        keys = rows[key].astype("S20").tolist() if key is not None else None
         written = self.sink.write_slice(self.topic, slice_start, payload, keys)
         self.events += len(rows["ts"])
         self.files += 1
@@ -143,6 +130,11 @@ class _SliceWriter:
             )
 
 
+def selected_domains(domain: str) -> tuple[str, ...]:
+    """The domains a ``--domain`` value names (``all``: every registered one)."""
+    return tuple(REGISTRY) if domain == "all" else (domain_for(domain).name,)
+
+
 def simulate(
     params: SimulationParams,
     *,
@@ -159,33 +151,29 @@ def simulate(
     (``clock`` and ``sleep`` are injectable for tests); otherwise as fast as possible.
     """
     t_begin = time.perf_counter()
-    preset = PRESETS[params.scale]
     start, end = params.start_ms, params.start_ms + params.duration_ms
-    world = build_history(preset, params.seed, start, end)
-    state = LiveState.from_world(world)
+    domains = selected_domains(params.domain)
+    simulators: list[Simulator] = []
+    for d in domains:  # one world may feed several domains: start it once
+        sim = simulator_for(d)
+        if not any(sim is s for s in simulators):
+            simulators.append(sim)
+    runs = [sim.start(params) for sim in simulators]
+    specs = {name: topic for sim in simulators for name, topic in sim.topics.items()}
     manifest: list[dict[str, Any]] = []
-    topics = []
-    if params.domain in ("clickstream", "all"):
-        topics.append("clicks")
-    if params.domain in ("shop", "all"):
-        topics.append("registrations")
     writers = {
-        t: _SliceWriter(sink, t, params.slice_ms, params.seed, params.faults, manifest)
-        for t in topics
+        t: _SliceWriter(sink, specs[t], params.slice_ms, params.seed, params.faults, manifest)
+        for t in entities_of("event", domains)
     }
-    live: dict[str, list[Table]] = {"users": [], "orders": [], "order_details": []}
     n_hours = -(-params.duration_ms // HOUR_MS)
     wall0 = clock()
     for h in range(n_hours):
         t0 = start + h * HOUR_MS
         t1 = min(t0 + HOUR_MS, end)
-        out = live_hour(world, state, h, t0, t1, end)
-        for name in live:
-            live[name].append(out[name])
-        if "clicks" in writers:
-            writers["clicks"].add(h, out["clicks"])
-        if "registrations" in writers:
-            writers["registrations"].add(h, out["users"])
+        for run in runs:
+            for topic, rows in run.hour(h, t0, t1).items():
+                if topic in writers:
+                    writers[topic].add(h, rows)
         if params.speed > 0:
             # Live mode: everything arriving before t1 is generated, so release it slice by
             # slice as the virtual clock passes each slice's end — a steady rate.
@@ -199,14 +187,16 @@ def simulate(
             w.flush(t1 if h < n_hours - 1 else None)
         if on_progress:
             on_progress(h + 1, n_hours)
-    tables = _finish_tables(world, live, params, end)
-    if params.faults.violation > 0 and params.domain in ("shop", "all"):
-        manifest += F.oltp_faults(params.seed, tables, params.faults.violation)
     entities: dict[str, int] = {}
-    if source is not None and params.domain in ("shop", "all"):
-        arrow = oltp_tables(tables)
-        source.replace_tables(arrow)
-        entities = {k: v.num_rows for k, v in arrow.items()}
+    snapshot_entities = entities_of("snapshot", domains)
+    if snapshot_entities:
+        for run in runs:
+            tables, faults = run.snapshots(params.faults.violation)
+            manifest += faults
+            tables = {k: v for k, v in tables.items() if k in snapshot_entities}
+            if source is not None and tables:
+                source.replace_tables(tables)
+                entities.update({k: v.num_rows for k, v in tables.items()})
     if write_fault_manifest is not None:
         write_fault_manifest(
             b"".join(orjson.dumps(e, option=orjson.OPT_SORT_KEYS) + b"\n" for e in manifest)
@@ -222,54 +212,3 @@ def simulate(
         elapsed_s=time.perf_counter() - t_begin,
         outputs={},
     )
-
-
-def _finish_tables(
-    world: World, live: dict[str, list[Table]], params: SimulationParams, end: int
-) -> dict[str, Table]:
-    """History + live rows, with reviews and loyalty points earned during the live period."""
-    users = world.users
-    for t in live["users"]:
-        users = concat({k: users[k] for k in t if k in users}, {k: t[k] for k in t if k in users})
-    orders, lines = world.orders, world.order_details
-    for o, d in zip(live["orders"], live["order_details"], strict=True):
-        orders, lines = concat(orders, o), concat(lines, d)
-    start = params.start_ms
-    rng = stream(params.seed, "live", "reviews")
-    delivered_live = np.where(orders["delivery_ms"] >= start, orders["delivery_ms"], -1)
-    new_reviews = reviews_for(
-        rng,
-        {**orders, "delivery_ms": delivered_live},
-        lines,
-        None,
-        0.15,
-        end,
-        first_id=len(world.reviews["review_id"]) + 1,
-    )
-    reviews = concat(world.reviews, new_reviews) if len(new_reviews["review_id"]) else world.reviews
-    rng = stream(params.seed, "live", "loyalty")
-    live_orders = orders["order_id"] > (
-        world.orders["order_id"][-1] if len(world.orders["order_id"]) else 0
-    )
-    n_promo = int(rng.poisson(world.preset.promotions_per_day * params.duration_ms / DAY_MS))
-    promo_at = np.sort(start + (rng.random(n_promo) * params.duration_ms).astype(np.int64))
-    earned = concat(
-        points_for_orders(orders, live_orders),
-        promotions(rng, users["user_id"], users["registration_ms"], promo_at),
-    )
-    order = np.argsort(earned["created_ms"], kind="stable")
-    earned = {k: v[order] for k, v in earned.items()}
-    first = len(world.loyalty_points["loyalty_id"]) + 1
-    earned["loyalty_id"] = np.arange(first, first + len(order), dtype=np.int64)
-    points = concat(world.loyalty_points, earned)
-    users = dict(users)
-    users["email"] = emails(users).to_numpy().astype(object)
-    return {
-        "users": users,
-        "categories": world.categories,
-        "products": world.products,
-        "orders": orders,
-        "order_details": lines,
-        "reviews": reviews,
-        "loyalty_points": points,
-    }

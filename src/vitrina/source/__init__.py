@@ -1,26 +1,20 @@
-"""The OLTP source of the shop: DuckDB (local) or PostgreSQL (stack), one table per entity."""
+"""The OLTP source: DuckDB (local) or PostgreSQL (stack), one table per snapshot entity."""
 
 from __future__ import annotations
 
-from importlib import resources
-from typing import Protocol
+from typing import Final, Protocol
 from urllib.parse import urlsplit
 
 import pyarrow as pa
 
+from vitrina.contracts.registry import entities_of
+from vitrina.contracts.storage import create_table_sql
 from vitrina.errors import UsageError
 
 __all__ = ["ENTITY_TABLES", "SourceDB", "open_source", "schema_sql"]
 
-ENTITY_TABLES = (
-    "users",
-    "categories",
-    "products",
-    "orders",
-    "order_details",
-    "reviews",
-    "loyalty_points",
-)
+# One table per snapshot entity of every domain, named and shaped as its contract.
+ENTITY_TABLES: Final = entities_of("snapshot")
 
 
 class SourceDB(Protocol):
@@ -30,7 +24,11 @@ class SourceDB(Protocol):
 
 
 def schema_sql() -> str:
-    return resources.files("vitrina.source").joinpath("schema.sql").read_text()
+    """The source's DDL, derived from the contracts.
+
+    No CHECK constraints: the source is where bad records come from, ingest catches them.
+    """
+    return "".join(create_table_sql(e) for e in ENTITY_TABLES)
 
 
 def open_source(url: str) -> SourceDB:

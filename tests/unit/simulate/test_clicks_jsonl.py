@@ -6,10 +6,10 @@ import numpy as np
 import orjson
 import pytest
 
-from vitrina.simulate.activity import DEVICES, EVENT_TYPES
-from vitrina.simulate.clicks_jsonl import clicks_jsonl
-from vitrina.simulate.output import clicks_frame, ndjson
-from vitrina.simulate.world import Table
+from vitrina.simulate.base import Table
+from vitrina.simulate.clickstream.clicks_jsonl import clicks_jsonl
+from vitrina.simulate.clickstream.frames import DEVICES, EVENT_TYPES, clicks_frame
+from vitrina.simulate.output import ndjson
 
 # Epoch, leap days, century rules, the last instant of 9999.
 _EDGE_TS = [

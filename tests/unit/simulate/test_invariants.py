@@ -9,7 +9,7 @@ import pytest
 from tests.unit.simulate.conftest import START_MS, Sim
 from vitrina.contracts import parse_jsonl, validate_table, validate_world
 from vitrina.simulate.presets import PRESETS
-from vitrina.simulate.world import build_history
+from vitrina.simulate.shop.world import build_history
 
 SCALES = ["tiny_day", "classic_day"]
 

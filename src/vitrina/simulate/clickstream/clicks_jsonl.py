@@ -14,8 +14,8 @@ import numpy as np
 import numpy.typing as npt
 
 from vitrina.jit import kernel
-from vitrina.simulate.activity import DEVICES, EVENT_TYPES
-from vitrina.simulate.world import Table
+from vitrina.simulate.base import Table
+from vitrina.simulate.clickstream.frames import DEVICES, EVENT_TYPES
 from vitrina.spell import (
     DAY_MS,
     MAX_TS_MS,

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from vitrina.simulate.base import Table
 from vitrina.simulate.kernels import hex_digits
 from vitrina.simulate.presets import Preset
 from vitrina.simulate.rng import stream
-from vitrina.simulate.world import (
+from vitrina.simulate.shop.world import (
     LOYALTY,
-    Table,
     World,
     _person_columns,
     draw,
@@ -26,10 +26,9 @@ from vitrina.simulate.world import (
     order_totals,
 )
 
-__all__ = ["DEVICES", "EVENT_TYPES", "LiveState", "live_hour", "session_clicks", "traffic_factor"]
+__all__ = ["LiveState", "live_hour", "session_clicks", "traffic_factor"]
 
-EVENT_TYPES = np.array(["view", "click", "add_to_cart", "purchase"])
-DEVICES = np.array(["desktop", "mobile", "tablet"])
+# Event types and devices are int8 codes: positions in the clickstream's EVENT_TYPES, DEVICES.
 _DEVICE_CDF = np.array([0.45, 0.92, 1.0])
 P_CLICK, P_CART, P_BUY, P_SAME_CATEGORY = 0.3, 0.15, 0.35, 0.6
 

@@ -1,4 +1,4 @@
-"""Contracts of the shop domain: users, categories, products, orders and lines, reviews, points."""
+"""Contracts of the shop: users, categories, products, orders and lines, reviews, points, sign-ups."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from vitrina.contracts.types import (
     Rating,
     Text,
     Timestamp,
+    Token,
 )
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "Order",
     "OrderDetail",
     "Product",
+    "Registration",
     "Review",
     "User",
     "cents_text",
@@ -214,3 +216,23 @@ class LoyaltyPoints(Contract):
     points: NonNegativeInt
     reason: Name
     created_at: Timestamp
+
+
+class Registration(Contract):
+    """A user signed up: the new user's fields, as an event with its own id and time."""
+
+    entity = "registrations"
+    domain = "shop"
+    entity_kind = "event"
+    primary_key = "event_id"
+    unique = ("user_id", "email")
+
+    event_id: Token
+    user_id: PositiveId
+    first_name: Name
+    last_name: Name
+    email: Email
+    phone: Phone
+    registration_date: DateOrTimestamp
+    loyalty_status: LoyaltyStatus
+    ts: Timestamp

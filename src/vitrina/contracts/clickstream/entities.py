@@ -1,22 +1,17 @@
-"""Contracts of the clickstream events: clicks (the funnel) and user registrations."""
+"""Contracts of the clickstream: click events (the funnel of a session)."""
 
 from __future__ import annotations
 
 from vitrina.contracts.base import Contract, Ref
 from vitrina.contracts.types import (
-    DateOrTimestamp,
     Device,
-    Email,
     EventType,
-    LoyaltyStatus,
-    Name,
-    Phone,
     PositiveId,
     Timestamp,
     Token,
 )
 
-__all__ = ["Click", "Registration"]
+__all__ = ["Click"]
 
 
 class Click(Contract):
@@ -24,6 +19,7 @@ class Click(Contract):
 
     entity = "clicks"
     domain = "clickstream"
+    entity_kind = "event"
     primary_key = "event_id"
     references = (
         Ref("user_id", (("users", "user_id"), ("registrations", "user_id"))),
@@ -37,22 +33,3 @@ class Click(Contract):
     event_type: EventType
     ts: Timestamp
     device: Device | None = None
-
-
-class Registration(Contract):
-    """A user signed up: the new user's fields, as an event with its own id and time."""
-
-    entity = "registrations"
-    domain = "shop"
-    primary_key = "event_id"
-    unique = ("user_id", "email")
-
-    event_id: Token
-    user_id: PositiveId
-    first_name: Name
-    last_name: Name
-    email: Email
-    phone: Phone
-    registration_date: DateOrTimestamp
-    loyalty_status: LoyaltyStatus
-    ts: Timestamp

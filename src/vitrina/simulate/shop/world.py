@@ -10,19 +10,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from vitrina.simulate import vocab
+from vitrina.simulate.base import DAY_MS, HOUR_MS, Table, concat
 from vitrina.simulate.kernels import inverse_cdf
 from vitrina.simulate.presets import Preset
 from vitrina.simulate.rng import stream
+from vitrina.simulate.shop import vocab
 
 __all__ = ["STATUS", "Table", "World", "build_history", "order_timeline"]
 
-DAY_MS = 86_400_000
-HOUR_MS = 3_600_000
 STATUS = np.array(["pending", "paid", "shipped", "delivered", "cancelled"])
 LOYALTY = np.array(["Bronze", "Silver", "Gold"])
-
-Table = dict[str, np.ndarray]
 
 
 @dataclass
@@ -288,10 +285,6 @@ def promotions(
         "reason": reason,
         "created_ms": at_ms,
     }
-
-
-def concat(a: Table, b: Table) -> Table:
-    return {k: np.concatenate([a[k], b[k]]) for k in a}
 
 
 def build_history(preset: Preset, seed: int, start_ms: int, end_ms: int) -> World:

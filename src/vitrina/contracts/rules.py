@@ -1,0 +1,52 @@
+"""Rules across the tables of a domain: their declaration and the error rows they return."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+if TYPE_CHECKING:
+    from vitrina.contracts.batch import Validation
+
+__all__ = ["ERRORS_SCHEMA", "ROW", "TableRule", "error_rows"]
+
+ERRORS_SCHEMA = pl.Schema(
+    {"_row": pl.UInt32, "field": pl.String, "rule": pl.String, "message": pl.String}
+)
+ROW = "_row"
+
+
+@dataclass(frozen=True)
+class TableRule:
+    """A rule over several tables, judging the records of ``entity``.
+
+    It runs when every table of ``needs`` is given and, when ``any_of`` is not empty, at least
+    one of its tables. ``check`` receives the field-checked tables (``valid`` keeps ``_row``)
+    and returns frames of :data:`ERRORS_SCHEMA` (see :func:`error_rows`).
+    """
+
+    entity: str
+    check: Callable[[Mapping[str, Validation]], list[pl.DataFrame]]
+    needs: frozenset[str] = frozenset()
+    any_of: frozenset[str] = frozenset()
+
+    def applies(self, given: set[str]) -> bool:
+        """Whether the tables given are enough for this rule."""
+        return (
+            self.entity in given
+            and self.needs <= given
+            and (not self.any_of or bool(self.any_of & given))
+        )
+
+
+def error_rows(frame: pl.DataFrame, field: str, rule: str, message: pl.Expr) -> pl.DataFrame:
+    """One error row per row of ``frame`` (which carries ``_row``), in :data:`ERRORS_SCHEMA`."""
+    return frame.select(
+        pl.col(ROW),
+        pl.lit(field).alias("field"),
+        pl.lit(rule).alias("rule"),
+        message.alias("message"),
+    ).cast(dict(ERRORS_SCHEMA))  # type: ignore[arg-type]

@@ -1,0 +1,57 @@
+"""How the contracts' fields are stored: Arrow types and SQL column types, from the field kinds."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import pyarrow as pa
+
+from vitrina.contracts.registry import contract_for
+from vitrina.contracts.spec import KindName, field_specs
+
+__all__ = ["ARROW_TYPES", "SQL_TYPES", "arrow_schema", "create_table_sql", "field_kinds"]
+
+# Money is decimal(12, 2) everywhere: exact cents, and the same type in every engine.
+ARROW_TYPES: Final[dict[KindName, pa.DataType]] = {
+    "int": pa.int64(),
+    "str": pa.string(),
+    "enum": pa.string(),
+    "money": pa.decimal128(12, 2),
+    "timestamp": pa.timestamp("ms"),
+    "date_or_timestamp": pa.timestamp("ms"),
+}
+# SQL spoken alike by DuckDB and PostgreSQL.
+SQL_TYPES: Final[dict[KindName, str]] = {
+    "int": "bigint",
+    "str": "varchar",
+    "enum": "varchar",
+    "money": "decimal(12, 2)",
+    "timestamp": "timestamptz",
+    "date_or_timestamp": "timestamptz",
+}
+
+
+def field_kinds(entity: str) -> tuple[tuple[str, KindName], ...]:
+    """(field, kind) of an entity's contract, in declaration order."""
+    return tuple((s.name, s.kind) for s in field_specs(contract_for(entity)))
+
+
+def arrow_schema(entity: str, tz: str | None = None) -> pa.Schema:
+    """The typed Arrow schema of an entity; times in ms, naive UTC unless ``tz`` is given."""
+    fields = []
+    for name, kind in field_kinds(entity):
+        dtype = ARROW_TYPES[kind]
+        if tz is not None and pa.types.is_timestamp(dtype):
+            dtype = pa.timestamp("ms", tz=tz)
+        fields.append(pa.field(name, dtype))
+    return pa.schema(fields)
+
+
+def create_table_sql(entity: str) -> str:
+    """``create table if not exists`` for an entity, its key as the primary key, no checks."""
+    key = contract_for(entity).primary_key
+    cols = [
+        f"    {name} {SQL_TYPES[kind]}{' primary key' if name == key else ''}"
+        for name, kind in field_kinds(entity)
+    ]
+    return f"create table if not exists {entity} (\n" + ",\n".join(cols) + "\n);\n"
