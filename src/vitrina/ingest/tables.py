@@ -19,6 +19,7 @@ __all__ = [
     "STATUS_OBSERVATIONS",
     "TABLES",
     "TableSpec",
+    "sql_type",
 ]
 
 RAW_SCHEMA = "raw"
@@ -60,6 +61,19 @@ class TableSpec:
     def raw_schema(self) -> pa.Schema:
         fields = [pa.field(n, _STR) for n in self.names]
         return pa.schema([*fields, pa.field("_file", _STR), pa.field("_line", _ID)])
+
+
+def sql_type(dtype: pa.DataType) -> str:
+    """The column type of a clean table as dbt's sources YAML states it (same on both engines)."""
+    if pa.types.is_integer(dtype):
+        return "bigint"
+    if pa.types.is_string(dtype):
+        return "varchar"
+    if pa.types.is_decimal(dtype):
+        return f"decimal({dtype.precision}, {dtype.scale})"  # type: ignore[attr-defined]
+    if pa.types.is_timestamp(dtype):
+        return "timestamp"
+    raise TypeError(f"no SQL type for {dtype}")
 
 
 def _spec(entity: str) -> TableSpec:
