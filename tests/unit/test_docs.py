@@ -93,6 +93,21 @@ def test_docs_pages_exist() -> None:
     assert {"README.md", "architecture.md", "streaming.md", "benchmarks.md"} <= names
 
 
+def test_nothing_cites_a_file_users_do_not_have() -> None:
+    """The design lives in docs/architecture.md; an ARCHITECTURE.md outside it is not shipped."""
+    cited = [
+        str(path.relative_to(ROOT))
+        for folder in ("src", "transform", "tests", "infra", "docs")
+        for path in sorted((ROOT / folder).rglob("*"))
+        if path.is_file()
+        and path.suffix in {".py", ".sql", ".yml", ".yaml", ".md", ".sh", ".toml"}
+        and path != Path(__file__).resolve()
+        and "ARCHITECTURE.md" in path.read_text(encoding="utf-8", errors="replace")
+    ]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert cited == [] and "ARCHITECTURE.md" not in readme
+
+
 def test_readme_stays_short() -> None:
     size = len((ROOT / "README.md").read_bytes())
     assert size < README_LIMIT_BYTES, f"README.md is {size} bytes; move detail into docs/"
