@@ -5,7 +5,7 @@
 #   bash infra/services.sh status [NAME...]  one line per service; exit 0 only when all are up
 #   bash infra/services.sh url NAME          the service's URL
 #   bash infra/services.sh info NAME         key=value lines: URL, credentials... (pytest fixtures)
-# NAME is one of: postgres mariadb redis kafka neo4j minio (default: all). See README "Services".
+# NAME is one of: postgres mariadb redis kafka neo4j minio (default: all). See docs/services.md.
 set -euo pipefail
 
 INFRA_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -1,6 +1,6 @@
 """The windowing engine: vectorised per-key counts in epoch-aligned hopping windows.
 
-Definitions (ARCHITECTURE.md, "Pinned semantics: Windows"), with ``S`` = size, ``H`` = hop
+Definitions (docs/architecture.md, "Windows"), with ``S`` = size, ``H`` = hop
 (``S = k * H``), ``L`` = allowed lateness, all in epoch milliseconds:
 
 * Window ``m`` (any integer) is the half-open interval ``[m*H, m*H + S)``. An event at time

@@ -4,7 +4,7 @@
   the event arrived. Arrival order = event-log file name (files sort in time order), then
   line. The watermark
   before event i is max(ts of events 0..i-1) - lateness over every event type (views move it
-  too), exactly as the stream engine judges it (ARCHITECTURE.md, "Windows").
+  too), exactly as the stream engine judges it (docs/architecture.md, "Windows").
 #}
 with clicks as (
     select * from {{ ref('stg_clickstream__click_arrivals') }}

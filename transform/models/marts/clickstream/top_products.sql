@@ -1,5 +1,5 @@
 {#
-  Top products (ARCHITECTURE.md, pinned): score = click_weight x clicks in the latest closed
+  Top products (docs/architecture.md, pinned): score = click_weight x clicks in the latest closed
   5-minute window + units_weight x units ordered over all order history (every status);
   the top_n products by score, ties by product_id ascending. Only products with a positive
   score are ranked. Weights and top_n are dbt vars fed from the settings (scoring.*); the
