@@ -16,7 +16,7 @@ import psycopg
 import pyarrow as pa
 import pytest
 
-from tests.unit.ingest.conftest import table_digests
+from tests.support.digests import table_digests
 from vitrina.config import Settings, load_settings
 from vitrina.errors import BackendError
 from vitrina.ingest import run_ingest
