@@ -12,6 +12,7 @@ import pytest
 import redis
 
 from tests.support.serving import RECS_USERS, ServingSuite
+from tests.support.warehouse import EXPECTED_RECS, build_warehouse
 from vitrina.serve import open_serving
 from vitrina.serve.redisstore import RedisServingStore
 
@@ -57,7 +58,6 @@ def test_publish_from_postgres_warehouse_to_redis(
     """The stack path: PostgreSQL warehouse -> chdb marts -> Redis serving, same answers."""
     import psycopg
 
-    from tests.unit.marts.warehouse_fixture import EXPECTED_RECS, build_warehouse
     from vitrina.config import load_settings
     from vitrina.marts.publish import run_publish
     from vitrina.warehouse import open_warehouse
