@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 
-from vitrina.bench.extras import require
 from vitrina.simulate.activity import LiveState, session_clicks
 from vitrina.simulate.clicks_jsonl import clicks_jsonl
 from vitrina.simulate.output import clicks_frame, ndjson
@@ -57,6 +56,8 @@ def vectorised_clicks(n_events: int, seed: int = 7) -> list[bytes]:
 
 def require_faker() -> type[Any]:
     """The Faker class, or a one-line usage error naming the ``bench`` extra."""
+    from vitrina.bench.extras import require
+
     faker_class: type[Any] = require("faker", "bench", "bench generate's baseline").Faker
     return faker_class
 
