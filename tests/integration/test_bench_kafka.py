@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from benchmarks.window_kafka import kafka_figures
 
+from vitrina.bench.window_kafka import kafka_figures
 from vitrina.stream.engine import WindowSpec
 from vitrina.stream.kafka_read import read_topic
 

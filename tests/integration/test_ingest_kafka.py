@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -12,11 +11,11 @@ import orjson
 import pyarrow as pa
 import pytest
 
+from tests.support.digests import table_digests
 from vitrina.config import Settings, load_settings
 from vitrina.eventlog.kafka import KafkaEventLog
 from vitrina.ingest import run_ingest
 from vitrina.source import open_source
-from vitrina.warehouse import open_warehouse
 
 pytestmark = pytest.mark.services("kafka")
 
@@ -91,17 +90,11 @@ def _clicks(ids: range, duplicate_of: int | None = None) -> tuple[bytes, list[by
     return b"\n".join(lines) + b"\n", [str(i).encode() for i in range(len(lines))]
 
 
+_TABLES = ("raw.clicks", "clean.clicks", "clean.click_arrivals", "raw.quarantine")
+
+
 def _digests(settings: Settings) -> dict[str, tuple[int, str]]:
-    wh = open_warehouse(settings.backend("warehouse"))
-    try:
-        out = {}
-        for table in ("raw.clicks", "clean.clicks", "clean.click_arrivals", "raw.quarantine"):
-            rows = wh.query_arrow(f"select * from {table}").to_pylist()
-            lines = sorted(orjson.dumps(r, default=str) for r in rows)
-            out[table] = (len(rows), hashlib.sha256(b"\n".join(lines)).hexdigest())
-        return out
-    finally:
-        wh.close()
+    return table_digests(settings, _TABLES)
 
 
 def test_kafka_ingest_commits_offsets_and_is_idempotent(

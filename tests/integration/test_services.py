@@ -16,7 +16,7 @@ import redis
 from confluent_kafka import Consumer, Producer, TopicPartition
 from neo4j import GraphDatabase
 
-from tests.integration.conftest import Minio
+from tests.support.services import Minio
 
 
 def _token() -> str:

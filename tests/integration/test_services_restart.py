@@ -25,7 +25,7 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 from neo4j import GraphDatabase
 
-from tests.integration.conftest import ROOT, Services
+from tests.support.services import ROOT, Services
 
 PERSISTENT = ("postgres", "mariadb", "redis", "kafka", "neo4j", "minio")
 PORT_VARS = ("POSTGRES", "MARIADB", "REDIS", "KAFKA", "KAFKA_CONTROLLER", "NEO4J", "MINIO")

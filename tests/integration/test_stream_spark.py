@@ -9,7 +9,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.integration.test_stream_kafka import (
+from tests.support.kafka_stream import (
     env_for,
     make_events,
     output_windows,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 import uuid
 from collections.abc import Iterator
@@ -16,9 +15,9 @@ import psycopg
 import pyarrow as pa
 import pytest
 
-from tests.unit.ingest.conftest import table_digests
+from tests.support.digests import table_digests
+from tests.support.warehouse_suite import WarehouseSuite
 from vitrina.config import Settings, load_settings
-from vitrina.errors import BackendError
 from vitrina.ingest import run_ingest
 from vitrina.warehouse import Warehouse, open_warehouse
 from vitrina.warehouse.transform import run_transform
@@ -85,46 +84,13 @@ def _sample(n: int) -> pa.Table:
     )
 
 
-def test_binary_copy_round_trips_every_type(wh: Warehouse) -> None:
-    table = pa.table(
-        {
-            "i64": pa.array([1, None, -5, 2**62], pa.int64()),
-            "i32": pa.array([1, 2, None, -7], pa.int32()),
-            "f": pa.array([1.5, None, -0.25, 1e300]),
-            "b": pa.array([True, False, None, True]),
-            "s": pa.array(["héllo", None, "", "x" * 1000]),
-            "ts": pa.array(
-                [dt.datetime(2026, 11, 22, 12, 0, 0, 123000), None, dt.datetime(1999, 1, 1), None],
-                pa.timestamp("ms"),
-            ),
-            "d": pa.array([dt.date(2026, 1, 1), None, dt.date(1970, 1, 1), dt.date(2000, 1, 1)]),
-            "m": pa.array(
-                [Decimal("12.34"), None, Decimal("-0.05"), Decimal("9999999999.99")],
-                pa.decimal128(12, 2),
-            ),
-        }
-    )
-    schema = wh.schema_for_test  # type: ignore[attr-defined]
-    wh.ensure_table(schema, "types", table.schema)
-    assert wh.load_arrow(schema, "types", table) == 4
-    assert wh.load_arrow(schema, "types", table.slice(1, 2)) == 2  # sliced arrays carry an offset
-    back = wh.query_arrow(f'select * from "{schema}".types').to_pylist()
-    assert back == table.to_pylist() + table.slice(1, 2).to_pylist()
+@pytest.fixture()
+def schema(wh: Warehouse) -> str:
+    return str(wh.schema_for_test)  # type: ignore[attr-defined]
 
 
-def test_transaction_rolls_back_everything(wh: Warehouse) -> None:
-    schema = wh.schema_for_test  # type: ignore[attr-defined]
-    table = _sample(10)
-    wh.ensure_table(schema, "tx", table.schema)
-    with pytest.raises(RuntimeError), wh.transaction():
-        wh.load_arrow(schema, "tx", table)
-        raise RuntimeError("boom")
-    assert wh.table_rows(schema, "tx") == 0
-    with wh.transaction():
-        wh.load_arrow(schema, "tx", table)
-    assert wh.table_rows(schema, "tx") == 10
-    with pytest.raises(BackendError):
-        wh.execute("select * from no_such_table")
+class TestPostgresWarehouse(WarehouseSuite):
+    """The shared warehouse suite on PostgreSQL (loads go through binary COPY)."""
 
 
 def test_binary_copy_is_much_faster_than_executemany(wh: Warehouse, warehouse_url: str) -> None:

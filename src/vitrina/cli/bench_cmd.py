@@ -29,8 +29,9 @@ def generate(
     repeat: Annotated[int, typer.Option(min=1, help="Best of N for the vectorised generator.")] = 3,
 ) -> None:
     """Vectorised click generation vs a Faker-per-record generator, same events, same run."""
-    from benchmarks.generate import run_generate_bench
+    from vitrina.bench.generate import require_faker, run_generate_bench
 
+    require_faker()
     err_console.print(
         f"generating {events:,} click events twice (vectorised, then Faker per record)..."
     )
@@ -58,7 +59,7 @@ def window(
     ] = 100_000_000,
 ) -> None:
     """Window engine vs a per-event dict loop (same data, same run), Quix and Kafka end to end."""
-    from benchmarks.window import resolve_kafka, run_window_bench
+    from vitrina.bench.window import resolve_kafka, run_window_bench
 
     url = resolve_kafka(kafka)
     err_console.print(f"windowing {events:,} events; dict loop {dict_events:,}; kafka {url}")

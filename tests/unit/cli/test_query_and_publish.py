@@ -11,7 +11,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from tests.unit.marts import warehouse_fixture as wf
+from tests.support import warehouse as wf
 from vitrina.cli import main
 from vitrina.marts.store import open_marts
 from vitrina.serve import open_serving

@@ -10,9 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from tests.support.records import jsonl, record
 from vitrina.contracts import ENTITIES, parse_jsonl, validate_table
-
-from .records import jsonl, record
 
 _PYDANTIC_RULES = {
     "missing": "missing",

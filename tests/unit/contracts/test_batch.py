@@ -9,10 +9,9 @@ import numpy as np
 import polars as pl
 import pytest
 
+from tests.support.records import GOOD, frame, record
 from vitrina.contracts import output_schema, validate_table
 from vitrina.errors import UsageError
-
-from .records import GOOD, frame, record
 
 
 @pytest.mark.parametrize("entity", list(GOOD))

@@ -7,9 +7,8 @@ from pathlib import Path
 import orjson
 import pytest
 
+from tests.support.records import jsonl, record
 from vitrina.cli import main
-
-from .records import jsonl, record
 
 
 def test_export_writes_the_files_and_prints_their_paths(

@@ -7,9 +7,8 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.support.records import GOOD, jsonl, record
 from vitrina.contracts import parse_jsonl, validate_table
-
-from .records import GOOD, jsonl, record
 
 
 def test_clean_lines_parse_in_one_pass_with_line_numbers() -> None:

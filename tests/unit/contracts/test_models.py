@@ -10,10 +10,9 @@ import pytest
 from pydantic import ValidationError
 
 import vitrina.contracts as contracts
+from tests.support.records import GOOD, record
 from vitrina.contracts import ENTITIES, Order, OrderDetail, User, contract_for
 from vitrina.errors import UsageError
-
-from .records import GOOD, record
 
 FIELDS = {
     "users": [

@@ -10,11 +10,10 @@ import orjson
 import pytest
 from pydantic import ValidationError
 
+from tests.support.records import GOOD, record
 from vitrina.contracts import ENTITIES
 from vitrina.contracts.schema import entity_schema, export_schemas
 from vitrina.errors import UsageError
-
-from .records import GOOD, record
 
 BAD: list[tuple[str, dict[str, Any]]] = [
     ("users", {"email": "not-an-email"}),

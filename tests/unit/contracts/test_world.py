@@ -6,9 +6,8 @@ from typing import Any
 
 import polars as pl
 
+from tests.support.records import frame, record
 from vitrina.contracts import validate_world
-
-from .records import frame, record
 
 
 def world(**tables: list[dict[str, Any]]) -> dict[str, pl.DataFrame]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -12,33 +11,10 @@ import orjson
 import pyarrow as pa
 import pytest
 
+from tests.support.digests import table_digests
 from vitrina.config import Settings, load_settings
-from vitrina.warehouse import open_warehouse
 
 WORLD = Path(__file__).parents[1] / "transform" / "world"
-
-
-def table_digests(settings: Settings) -> dict[str, tuple[int, str]]:
-    """(row count, sha256 of the sorted rows) of every table in the raw and clean schemas."""
-    wh = open_warehouse(settings.backend("warehouse"))
-    try:
-        names = wh.query_arrow(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_schema in ('raw', 'clean') order by 1, 2"
-        ).to_pylist()
-        out = {}
-        for n in names:
-            rows = wh.query_arrow(
-                f'select * from "{n["table_schema"]}"."{n["table_name"]}"'
-            ).to_pylist()
-            lines = sorted(orjson.dumps(r, default=str, option=orjson.OPT_NAIVE_UTC) for r in rows)
-            out[f"{n['table_schema']}.{n['table_name']}"] = (
-                len(rows),
-                hashlib.sha256(b"\n".join(lines)).hexdigest(),
-            )
-        return out
-    finally:
-        wh.close()
 
 
 @pytest.fixture()

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.unit.marts.warehouse_fixture import EXPECTED_RECS, build_warehouse
+from tests.support.warehouse import EXPECTED_RECS, build_warehouse
 from vitrina.config import Settings, load_settings
 from vitrina.errors import PipelineError
 from vitrina.marts.publish import MARTS, run_publish

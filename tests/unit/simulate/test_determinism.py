@@ -6,7 +6,7 @@ import dataclasses
 import hashlib
 from pathlib import Path
 
-from tests.unit.simulate.conftest import run_sim
+from tests.support.simulation import run_sim
 
 
 def _digest(root: Path) -> str:
@@ -62,7 +62,7 @@ def test_faults_leave_clean_records_unchanged(tmp_path: Path) -> None:
 
 def test_live_speed_writes_each_slice_when_the_virtual_clock_reaches_it(tmp_path: Path) -> None:
     """--speed 60 with 1-minute slices: one slice per wall-clock second, same bytes as bulk mode."""
-    from tests.unit.simulate.conftest import START_MS
+    from tests.support.simulation import START_MS
     from vitrina.eventlog import FileEventLog
     from vitrina.simulate.run import SimulationParams, simulate
 

@@ -8,7 +8,7 @@ import orjson
 import polars as pl
 import pytest
 
-from tests.unit.simulate.conftest import START_MS, Sim
+from tests.support.simulation import START_MS, Sim
 from vitrina.contracts import parse_jsonl, validate_table, validate_world
 
 LATENESS_MS, SIZE_MS, HOP_MS = 30_000, 300_000, 60_000

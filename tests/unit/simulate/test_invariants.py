@@ -6,7 +6,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from tests.unit.simulate.conftest import START_MS, Sim
+from tests.support.simulation import START_MS, Sim
 from vitrina.contracts import parse_jsonl, validate_table, validate_world
 from vitrina.simulate.presets import PRESETS
 from vitrina.simulate.shop.world import build_history

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.unit.stream.stream_reference import reference_windows
+from tests.support.windows import reference_windows
 from vitrina.stream.engine import EmittedWindows, WindowEngine, WindowSpec
 
 MIN = 60_000

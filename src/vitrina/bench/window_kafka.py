@@ -11,16 +11,23 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from benchmarks.window import bench_events
+from vitrina.bench.events import bench_events
+from vitrina.bench.extras import require
 from vitrina.eventlog.kafka import bootstrap_of, ensure_topics
 from vitrina.stream.engine import WindowSpec
 from vitrina.stream.sinks import Counters
 
-__all__ = ["kafka_figures"]
+__all__ = ["kafka_figures", "require_kafka_extras"]
 
 log = logging.getLogger(__name__)
 
 _PARTITIONS = 6
+
+
+def require_kafka_extras() -> None:
+    """Fail with one line naming the extra when the Kafka client or Quix Streams is missing."""
+    require("confluent_kafka", "kafka", "bench window's Kafka figures")
+    require("quixstreams", "bench", "bench window's Quix Streams figure")
 
 
 def _payloads(n: int, products: int, rate_per_s: int) -> tuple[list[bytes], list[bytes]]:
@@ -160,6 +167,7 @@ def kafka_figures(
     repeat: int = 2,
 ) -> dict[str, Any]:
     """Produce ``kafka_events`` to a fresh topic, then time vitrina's job and Quix on it."""
+    require_kafka_extras()
     bootstrap = bootstrap_of(url)
     topic = f"bench-clicks-{uuid.uuid4().hex[:8]}"
     ensure_topics(bootstrap, {topic: _PARTITIONS})

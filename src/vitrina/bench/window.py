@@ -21,33 +21,14 @@ import time
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
+from vitrina.bench.events import I64, START_MS, bench_events
+from vitrina.bench.window_kafka import kafka_figures, require_kafka_extras
 from vitrina.stream.engine import EmittedWindows, WindowEngine, WindowSpec
 
-__all__ = ["bench_events", "dict_windows", "run_window_bench"]
+__all__ = ["bench_events", "dict_windows", "resolve_kafka", "run_window_bench"]
 
 log = logging.getLogger(__name__)
-
-_START_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z
-I64 = npt.NDArray[np.int64]
-
-
-def bench_events(
-    n: int,
-    *,
-    products: int = 10_000,
-    rate_per_s: int = 100_000,
-    disorder_ms: int = 5_000,
-    seed: int = 7,
-) -> tuple[I64, I64]:
-    """Event times (arrival order, ``rate_per_s`` events per second of event time, up to
-    ``disorder_ms`` out of order) and Zipf-popular product ids in 1..products."""
-    rng = np.random.default_rng(seed)
-    ts = _START_MS + (np.arange(n, dtype=np.int64) * 1000) // rate_per_s
-    ts -= rng.integers(0, disorder_ms + 1, n)
-    keys = (rng.zipf(1.2, n) - 1) % products + 1
-    return ts, keys.astype(np.int64)
 
 
 def dict_windows(
@@ -115,7 +96,7 @@ def stream_memory_run(n_events: int, products: int, rate_per_s: int, chunk: int 
     windows = 0
     for lo in range(0, n_events, chunk):
         n = min(chunk, n_events - lo)
-        ts = _START_MS + ((np.arange(lo, lo + n, dtype=np.int64) * 1000) // rate_per_s)
+        ts = START_MS + ((np.arange(lo, lo + n, dtype=np.int64) * 1000) // rate_per_s)
         ts -= rng.integers(0, 5_001, n)
         keys = ((rng.zipf(1.2, n) - 1) % products + 1).astype(np.int64)
         windows += len(engine.process(ts, keys).emitted)
@@ -128,7 +109,7 @@ def _memory_figures(n_events: int, products: int, rate_per_s: int) -> dict[str, 
     import sys
 
     code = (
-        "from benchmarks.window import stream_memory_run; "
+        "from vitrina.bench.window import stream_memory_run; "
         f"stream_memory_run({n_events}, {products}, {rate_per_s})"
     )
     start = time.perf_counter()
@@ -172,6 +153,8 @@ def run_window_bench(
     stream_events: int = 100_000_000,
 ) -> dict[str, Any]:
     """Run the benchmark; see the module docstring for the figures."""
+    if kafka:
+        require_kafka_extras()  # before minutes of engine runs, not after
     spec = spec or WindowSpec()
     ts, keys = bench_events(events, products=products, rate_per_s=rate_per_s)
     best = float("inf")
@@ -210,8 +193,6 @@ def run_window_bench(
     del ts, keys, ts_list, key_list, want, sub, result  # each figure starts from a clean process
     gc.collect()
     if kafka:
-        from benchmarks.window_kafka import kafka_figures
-
         figures.update(
             kafka_figures(
                 kafka,
@@ -229,11 +210,16 @@ def run_window_bench(
 
 
 def resolve_kafka(option: str, default_url: str = "kafka://127.0.0.1:9092") -> str | None:
-    """'none' -> None; 'auto' -> the default broker when it answers within 3 s; else the URL."""
+    """'none' -> None; 'auto' -> the default broker when it answers within 3 s; else the URL.
+
+    A URL comes back only with the Kafka client and Quix Streams importable (else a one-line
+    usage error naming the extra); 'auto' without the Kafka client means no broker.
+    """
     if option == "none":
         return None
     url = default_url if option == "auto" else option
     if option != "auto":
+        require_kafka_extras()
         return url
     try:
         from confluent_kafka.admin import AdminClient
@@ -243,4 +229,5 @@ def resolve_kafka(option: str, default_url: str = "kafka://127.0.0.1:9092") -> s
     except Exception as exc:
         log.info("no Kafka at %s (%s): Kafka figures are null", url, exc)
         return None
+    require_kafka_extras()
     return url

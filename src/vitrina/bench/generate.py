@@ -23,7 +23,7 @@ from vitrina.simulate.rng import stream
 from vitrina.simulate.shop.activity import LiveState, session_clicks
 from vitrina.simulate.shop.world import build_history
 
-__all__ = ["faker_clicks", "run_generate_bench", "vectorised_clicks"]
+__all__ = ["faker_clicks", "require_faker", "run_generate_bench", "vectorised_clicks"]
 
 _START_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z, fixed so runs are comparable
 
@@ -56,9 +56,17 @@ def vectorised_clicks(n_events: int, seed: int = 7) -> list[bytes]:
     return payloads
 
 
+def require_faker() -> type[Any]:
+    """The Faker class, or a one-line usage error naming the ``bench`` extra."""
+    from vitrina.bench.extras import require
+
+    faker_class: type[Any] = require("faker", "bench", "bench generate's baseline").Faker
+    return faker_class
+
+
 def faker_clicks(n_events: int, seed: int = 7) -> bytes:
     """The usual way: one Faker call per field, one ``json.dumps`` per record."""
-    from faker import Faker
+    Faker = require_faker()
 
     fake = Faker()
     Faker.seed(seed)
@@ -85,6 +93,7 @@ def faker_clicks(n_events: int, seed: int = 7) -> bytes:
 
 def run_generate_bench(events: int = 200_000, repeat: int = 3) -> dict[str, Any]:
     """Best of ``repeat`` for the vectorised generator; one pass for Faker (it is slow)."""
+    require_faker()  # fail before the timed runs, not after them
     vectorised_clicks(1_000)  # warm up imports and caches
     best = float("inf")
     size = 0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import orjson
 import pytest
-from benchmarks.window import bench_events, dict_windows, run_window_bench
 
+from vitrina.bench.window import bench_events, dict_windows, run_window_bench
 from vitrina.cli import main
 from vitrina.stream.engine import EmittedWindows, WindowEngine, WindowSpec
 

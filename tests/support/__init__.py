@@ -1,0 +1,1 @@
+"""Helpers the test modules share: known records, small warehouses, reference semantics."""
