@@ -7,7 +7,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.unit.simulate.conftest import START_MS, Sim
+from tests.support.simulation import START_MS, Sim
 from vitrina.contracts import ENTITIES
 from vitrina.contracts.registry import REGISTRY
 from vitrina.eventlog import FileEventLog
