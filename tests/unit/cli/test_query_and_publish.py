@@ -298,6 +298,18 @@ def test_several_statements_on_the_marts_store_run_in_order(
     code, out, err = _run(capsys, data_dir, "query", "--store", "marts", sql, "--format", "json")
     assert (code, err) == (0, "")
     assert json.loads(out) == [{"k": 1, "s": ";"}, {"k": 2, "s": ";"}]
+    # two queries: "Invalid IPC stream" before; now the rows of the last one
+    code, out, err = _run(
+        capsys,
+        data_dir,
+        "query",
+        "--store",
+        "marts",
+        "select 1 as a; select 2 as b",
+        "--format",
+        "json",
+    )
+    assert (code, err, json.loads(out or "null")) == (0, "", [{"b": 2}])
 
 
 def test_serving_query_on_a_missing_data_dir_fails(
