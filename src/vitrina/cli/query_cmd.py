@@ -12,7 +12,7 @@ from rich.table import Table
 
 from vitrina.cli.app import app, out_console, settings_from
 from vitrina.errors import BackendError, UsageError, VitrinaError
-from vitrina.query import format_csv, format_json, list_tables, rich_table, run_query
+from vitrina.query import format_csv, format_json, format_rows, list_tables, rich_table, run_query
 
 # Re-exported: callers written before the query API moved out of the CLI import them here.
 __all__ = ["format_csv", "format_json", "run_query"]
@@ -66,10 +66,8 @@ def query(
             raise
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise BackendError(first) from exc
-    if fmt is Format.json:
-        sys.stdout.write(format_json(result) + "\n")
-    elif fmt is Format.csv:
-        sys.stdout.write(format_csv(result))
-    else:
+    if fmt is Format.table:  # through the shared console: the terminal's width and colours
         out_console.print(_rich_table(result))
         out_console.print(f"{result.num_rows} row(s)", style="dim")
+    else:
+        sys.stdout.write(format_rows(result, fmt.value))
