@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 
 SCHEMA_SQL = """
 create schema if not exists clean;
@@ -89,3 +92,44 @@ def build_warehouse(path: Path, *, with_data: bool = True) -> str:
     finally:
         con.close()
     return f"duckdb://{path}"
+
+
+def parse_manifest(work: Path) -> Path:
+    """dbt's manifest of the project (``dbt parse``, no warehouse needed); returns its path."""
+    from dbt.cli.main import dbtRunner
+
+    from vitrina.warehouse.transform import dbt_env, project_dir
+
+    project = project_dir()
+    target, env = dbt_env(f"duckdb://{work}/parse.duckdb")
+    env["DBT_VITRINA_THREADS"] = "1"
+    args = ["parse", "--project-dir", str(project), "--profiles-dir", str(project)]
+    args += ["--target", target, "--target-path", str(work / "target")]
+    args += ["--log-path", str(work / "logs"), "--quiet", "--no-send-anonymous-usage-stats"]
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in env.items():
+            mp.setenv(key, value)
+        result = dbtRunner().invoke(args)
+    assert result.success, result.exception
+    return work / "target" / "manifest.json"
+
+
+def install_manifest(manifest: Path, data_dir: Path) -> None:
+    """Put ``manifest`` where ``vitrina transform`` leaves it for ``data_dir``."""
+    target = data_dir / "dbt" / "target"
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(manifest, target / "manifest.json")
+
+
+def cached_manifest(config: pytest.Config) -> Path:
+    """The project's manifest, parsed once per content of the dbt project (pytest's cache)."""
+    from vitrina.warehouse.transform import project_dir
+
+    digest = hashlib.sha256()
+    project = project_dir()
+    for path in sorted(project.rglob("*")):
+        if path.suffix in (".yml", ".sql") and "target" not in path.parts:
+            digest.update(str(path.relative_to(project)).encode() + path.read_bytes())
+    work = Path(config.cache.mkdir(f"dbt-manifest-{digest.hexdigest()[:16]}"))
+    manifest = work / "target" / "manifest.json"
+    return manifest if manifest.is_file() else parse_manifest(work)

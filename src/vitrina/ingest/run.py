@@ -17,6 +17,7 @@ from vitrina.ingest.load import ensure_tables, load_prepared, observe_statuses, 
 from vitrina.ingest.process import Prepared, apply_world_rules, cascade_references, finish, prepare
 from vitrina.ingest.read import Batch, read_dir, read_log, read_source
 from vitrina.ingest.tables import EVENT_ENTITIES, SHOP_ENTITIES
+from vitrina.stepstatus import records_status
 from vitrina.warehouse import open_warehouse
 
 __all__ = ["EntityCounts", "IngestReport", "run_ingest"]
@@ -135,6 +136,7 @@ def _read_inputs(
     return batches, done
 
 
+@records_status("ingest")
 def run_ingest(
     settings: Settings,
     *,

@@ -1,16 +1,19 @@
-"""Publish: dbt marts from the warehouse into the marts store, and the serving set.
+"""Publish: the dbt marts marked ``publish: true`` into the marts store, and the serving set.
 
-Every mart is read through one warehouse SQL file (columns pinned and cast), product-keyed
-marts are denormalised with the product's name and category path, and each lands in a
-MergeTree table (DDL in ``sql/ch_<mart>.sql``) replaced atomically. An empty mart never
-replaces a non-empty one. The serving set is the top products mart plus per-user
-recommendations (:mod:`vitrina.serve.recommend`), published as a new version.
+Which marts, their columns and types, sorting key and engine come from the dbt manifest of the
+last ``vitrina transform`` (:mod:`vitrina.marts.catalog`). Each mart is read from the warehouse
+with its columns cast to their declared types, denormalised with the dimensions its meta names
+(``product``: name and category path), and lands in a table created from the Arrow schema of
+those rows, replaced atomically. An empty mart never replaces a non-empty one. The serving set
+is the top products mart plus per-user recommendations (:mod:`vitrina.serve.recommend`),
+published as a new version. Publish refuses marts older than the warehouse they come from.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,32 +21,34 @@ import pyarrow as pa
 
 from vitrina.config import Settings, mask_secrets
 from vitrina.errors import PipelineError
+from vitrina.marts.catalog import MartSpec, published_marts
+from vitrina.marts.ddl import create_table_sql
 from vitrina.marts.store import MartsStore, open_marts
 from vitrina.serve import PublishOutcome, open_serving
 from vitrina.serve.recommend import recommend
+from vitrina.stepstatus import read_status
 
 if TYPE_CHECKING:
     from vitrina.warehouse import Warehouse
 
-__all__ = ["MARTS", "MartResult", "PublishReport", "WarehouseInputs", "run_publish"]
+__all__ = [
+    "DIMENSIONS",
+    "Dimension",
+    "MartResult",
+    "PublishReport",
+    "WarehouseInputs",
+    "check_fresh",
+    "run_publish",
+]
 
 logger = logging.getLogger(__name__)
 
 _SQL_DIR = Path(__file__).parent / "sql"
 CLEAN_SCHEMA = "clean"
-MARTS = (
-    "popular_products",
-    "orders_facts",
-    "top_products",
-    "mart_user_activity",
-    "mart_product_rating",
-    "mart_user_loyalty_points",
-    "mart_average_check",
-)
 # The stream job's table of final windows (written by vitrina.stream, read here).
 STREAM_TABLE = "product_clicks"
-# Marts keyed by product that get the product's name and category path alongside.
-_PRODUCT_KEYED = ("popular_products", "orders_facts", "top_products", "mart_product_rating")
+# The mart the serving set's top products come from.
+TOP_MART = "top_products"
 # Recommendation rule parameters (see vitrina.serve.recommend).
 TOP_CATEGORIES = 3
 RECS_PER_USER = 10
@@ -54,6 +59,34 @@ def _sql(name: str, **subst: str) -> str:
     for key, value in subst.items():
         text = text.replace("{" + key + "}", value)
     return text
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A dimension marts may be denormalised with (``meta.denormalise``), also published whole."""
+
+    table: str  # its marts-store table
+    key: str
+    sql: str  # the warehouse query (under sql/) giving one row per key
+    schema: pa.Schema
+
+
+DIMENSIONS = {
+    "product": Dimension(
+        table="dim_products",
+        key="product_id",
+        sql="wh_products_dim",
+        schema=pa.schema(
+            [
+                pa.field("product_id", pa.int64(), nullable=False),
+                ("product_name", pa.string()),
+                ("category_id", pa.int64()),
+                ("category_name", pa.string()),
+                ("parent_category_name", pa.string()),
+            ]
+        ),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -68,7 +101,7 @@ class WarehouseInputs:
     """Everything publish reads from the warehouse, read in one short session."""
 
     marts: dict[str, pa.Table]
-    products: pa.Table
+    dimensions: dict[str, pa.Table]
     user_category_clicks: pa.Table
     purchases: pa.Table
     product_popularity: pa.Table
@@ -94,58 +127,116 @@ class PublishReport:
         return out
 
 
-def _marts_schema(wh: Warehouse) -> str:
-    names = ", ".join(f"'{m}'" for m in MARTS)
-    found = wh.query_arrow(_sql("wh_find_marts", names=names)).to_pylist()
-    by_schema: dict[str, set[str]] = {}
-    for row in found:
-        by_schema.setdefault(str(row["table_schema"]), set()).add(str(row["table_name"]))
-    complete = sorted(s for s, tables in by_schema.items() if tables >= set(MARTS))
-    if not complete:
-        have = {t for tables in by_schema.values() for t in tables}
-        missing = ", ".join(m for m in MARTS if m not in have) or "none"
+def _at(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_fresh(data_dir: Path) -> None:
+    """Refuse (PipelineError) when the marts may be stale: the last transform failed, was
+    interrupted, or started before the last ingest finished."""
+    transform = read_status(data_dir, "transform")
+    ingest = read_status(data_dir, "ingest")
+    if transform is not None and not transform.ok:
+        how = "was interrupted" if transform.status == "running" else "failed"
         raise PipelineError(
-            f"the warehouse has no schema with every mart (missing: {missing}); "
+            f"the last transform ({_at(transform.started_at_ms)}) {how}: the marts are stale; "
+            "fix it and run `vitrina transform` before publishing"
+        )
+    if ingest is not None and (
+        transform is None or transform.started_at_ms < ingest.last_change_ms
+    ):
+        since = "never ran" if transform is None else f"last ran {_at(transform.started_at_ms)}"
+        raise PipelineError(
+            f"the warehouse changed since the last transform (ingest {_at(ingest.last_change_ms)}, "
+            f"transform {since}): run `vitrina transform` before publishing"
+        )
+
+
+def _check_present(wh: Warehouse, specs: tuple[MartSpec, ...]) -> None:
+    names = ", ".join(f"'{s.relation}'" for s in specs)
+    found = wh.query_arrow(_sql("wh_find_marts", names=names)).to_pylist()
+    have = {(str(r["table_schema"]), str(r["table_name"])) for r in found}
+    missing = [s.name for s in specs if (s.schema, s.relation) not in have]
+    if missing:
+        raise PipelineError(
+            f"the warehouse lacks published marts (missing: {', '.join(missing)}); "
             "run `vitrina transform` first"
         )
-    # dbt-duckdb names a custom schema <target>_<name>; prefer a plain `marts` when present.
-    return "marts" if "marts" in complete else complete[-1]
 
 
-def read_warehouse(url: str) -> WarehouseInputs:
+def _select(spec: MartSpec) -> str:
+    from vitrina.warehouse.base import quote_ident
+
+    columns = ", ".join(
+        f"cast({quote_ident(c.name)} as {c.data_type}) as {quote_ident(c.name)}"
+        for c in spec.columns
+    )
+    return f"select {columns} from {quote_ident(spec.schema)}.{quote_ident(spec.relation)}"
+
+
+def _conform(table: pa.Table, schema: pa.Schema, what: str) -> pa.Table:
+    """``table`` under ``schema`` (types cast, nullability set); NULLs in a non-null column fail."""
+    for f in schema:
+        if not f.nullable and table.column(f.name).null_count:
+            raise PipelineError(f"{what}.{f.name} has NULLs but is declared not null")
+    cast = [table.column(f.name).cast(f.type) for f in schema]
+    return pa.Table.from_arrays(cast, schema=schema)
+
+
+def _mart_schema(spec: MartSpec, table: pa.Table) -> pa.Schema:
+    return pa.schema(
+        [
+            pa.field(c.name, table.schema.field(c.name).type, nullable=c.nullable)
+            for c in spec.columns
+        ]
+    )
+
+
+def read_warehouse(url: str, specs: tuple[MartSpec, ...]) -> WarehouseInputs:
     """Read the marts and the recommendation inputs (the DuckDB file is held only briefly)."""
     from vitrina.warehouse import open_warehouse
 
+    wanted = {d for s in specs for d in s.denormalise}
+    unknown = wanted - set(DIMENSIONS)
+    if unknown:
+        raise PipelineError(
+            f"meta.denormalise names unknown dimensions {sorted(unknown)} "
+            f"(known: {', '.join(sorted(DIMENSIONS))})"
+        )
     with open_warehouse(url) as wh:
-        schema = _marts_schema(wh)
-        marts = {m: wh.query_arrow(_sql(f"wh_{m}", marts=schema)) for m in MARTS}
-        dim = wh.query_arrow(_sql("wh_products_dim", clean=CLEAN_SCHEMA))
+        _check_present(wh, specs)
+        marts = {s.name: wh.query_arrow(_select(s)) for s in specs}
+        dims = {
+            d: _conform(
+                wh.query_arrow(_sql(DIMENSIONS[d].sql, clean=CLEAN_SCHEMA)),
+                DIMENSIONS[d].schema,
+                DIMENSIONS[d].table,
+            )
+            # product always: the stream's windows are joined with dim_products in the store
+            for d in sorted(wanted | {"product"})
+        }
         clicks = wh.query_arrow(_sql("wh_recs_user_category_clicks", clean=CLEAN_SCHEMA))
         purchases = wh.query_arrow(_sql("wh_recs_purchases", clean=CLEAN_SCHEMA))
         popularity = wh.query_arrow(_sql("wh_recs_product_popularity", clean=CLEAN_SCHEMA))
-    dim = dim.cast(_DIM_SCHEMA)
-    for name in _PRODUCT_KEYED:
-        marts[name] = _denormalise(marts[name], dim)
-    return WarehouseInputs(marts, dim, clicks, purchases, popularity)
+    for spec in specs:
+        table = _conform(marts[spec.name], _mart_schema(spec, marts[spec.name]), spec.name)
+        for d in spec.denormalise:
+            table = _denormalise(table, dims[d], DIMENSIONS[d].key)
+        marts[spec.name] = table
+    return WarehouseInputs(marts, dims, clicks, purchases, popularity)
 
 
-_DIM_SCHEMA = pa.schema(
-    [
-        ("product_id", pa.int64()),
-        ("product_name", pa.string()),
-        ("category_id", pa.int64()),
-        ("category_name", pa.string()),
-        ("parent_category_name", pa.string()),
-    ]
-)
-
-
-def _denormalise(mart: pa.Table, dim: pa.Table) -> pa.Table:
+def _denormalise(mart: pa.Table, dim: pa.Table, key: str) -> pa.Table:
+    extra = [f.with_nullable(True) for f in dim.schema if f.name != key]
     if mart.num_rows == 0:
-        empty = {f.name: pa.array([], f.type) for f in dim.schema if f.name != "product_id"}
-        return pa.table({**{c: mart.column(c) for c in mart.column_names}, **empty})
-    joined = mart.join(dim, keys="product_id", join_type="left outer")
-    return joined.select([*mart.column_names, *(c for c in dim.column_names if c != "product_id")])
+        empty = {f.name: pa.array([], f.type) for f in extra}
+        joined = pa.table({**{c: mart.column(c) for c in mart.column_names}, **empty})
+    else:
+        joined = mart.join(dim, keys=key, join_type="left outer")
+        joined = joined.select([*mart.column_names, *(f.name for f in extra)])
+    # The join keeps values, not the declared nullability: restore it (row order is kept).
+    schema = pa.schema([*mart.schema, *extra])
+    return pa.Table.from_arrays([joined.column(f.name) for f in schema], schema=schema)
 
 
 def _kept(store: MartsStore, name: str, new_rows: int) -> MartResult | None:
@@ -158,36 +249,37 @@ def _kept(store: MartsStore, name: str, new_rows: int) -> MartResult | None:
     return None
 
 
-def publish_marts(
-    url: str, marts: dict[str, pa.Table], products: pa.Table | None = None
-) -> tuple[MartResult, ...]:
-    """Replace each mart table atomically; an empty input keeps a non-empty table.
+def _replace(
+    store: MartsStore, name: str, table: pa.Table, order_by: tuple[str, ...], engine: str
+) -> MartResult:
+    kept = _kept(store, name, table.num_rows)
+    if kept is not None:
+        return kept
+    rows = store.replace_table(name, table, create_table_sql(table.schema, order_by, engine))
+    return MartResult(name, rows, "replaced")
 
-    With ``products`` (the product dimension) the store also gets ``dim_products`` and, when
-    the stream job has written ``product_clicks``, ``product_click_windows``: its windows
-    joined with the product's name and category path.
-    """
+
+def publish_marts(
+    url: str, specs: tuple[MartSpec, ...], inputs: WarehouseInputs
+) -> tuple[MartResult, ...]:
+    """Replace each mart table atomically (marts by name, then dimensions, then the stream's
+    windows); an empty input keeps a non-empty table."""
     results: list[MartResult] = []
     with open_marts(url) as store:
-        for name in MARTS:
-            table = marts[name]
-            kept = _kept(store, name, table.num_rows)
-            if kept is None:
-                rows = store.replace_table(name, table, _sql(f"ch_{name}"))
-                kept = MartResult(name, rows, "replaced")
-            results.append(kept)
-        if products is not None:
-            kept = _kept(store, "dim_products", products.num_rows)
-            if kept is None:
-                rows = store.replace_table("dim_products", products, _sql("ch_dim_products"))
-                kept = MartResult("dim_products", rows, "replaced")
-            results.append(kept)
-            if store.exists(STREAM_TABLE):
-                results.append(_publish_click_windows(store))
+        for spec in specs:
+            results.append(
+                _replace(store, spec.name, inputs.marts[spec.name], spec.order_by, spec.engine)
+            )
+        for d, table in inputs.dimensions.items():
+            dim = DIMENSIONS[d]
+            results.append(_replace(store, dim.table, table, (dim.key,), "MergeTree"))
+        if store.exists(STREAM_TABLE):
+            results.append(_publish_click_windows(store))
     return tuple(results)
 
 
 def _publish_click_windows(store: MartsStore) -> MartResult:
+    """The stream's final windows with the product's name and category path (built in the store)."""
     name = "product_click_windows"
     kept = _kept(store, name, store.row_count(STREAM_TABLE))
     if kept is not None:
@@ -200,8 +292,12 @@ def _publish_click_windows(store: MartsStore) -> MartResult:
 
 def run_publish(settings: Settings) -> PublishReport:
     """Publish marts and serving data from the profile's warehouse."""
-    inputs = read_warehouse(settings.backend("warehouse"))
-    marts = publish_marts(settings.backend("marts"), inputs.marts, inputs.products)
+    check_fresh(settings.data_dir)
+    specs = published_marts(settings)
+    if TOP_MART not in {s.name for s in specs}:
+        raise PipelineError(f"the dbt manifest publishes no {TOP_MART} mart (serving needs it)")
+    inputs = read_warehouse(settings.backend("warehouse"), specs)
+    marts = publish_marts(settings.backend("marts"), specs, inputs)
     recs = recommend(
         inputs.user_category_clicks,
         inputs.purchases,
@@ -212,7 +308,7 @@ def run_publish(settings: Settings) -> PublishReport:
         units_weight=float(settings.get("scoring", "units_weight")),
     )
     top = (
-        inputs.marts["top_products"]
+        inputs.marts[TOP_MART]
         .sort_by([("rank", "ascending"), ("product_id", "ascending")])
         .slice(0, int(settings.get("scoring", "top_n")))
     )

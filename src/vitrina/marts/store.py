@@ -30,6 +30,8 @@ __all__ = ["DEFAULT_DATABASE", "MartsStore", "open_marts"]
 logger = logging.getLogger(__name__)
 
 DEFAULT_DATABASE = "vitrina"
+# Rows per insert when a table is loaded from Arrow.
+INSERT_BATCH_ROWS = 100_000
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # One replace at a time per table within this process; across processes the marts store
 # has a single writer (publish), readers are unlimited.
@@ -117,7 +119,13 @@ class MartsStore:
         (one atomic metadata operation in an Atomic database), so a reader sees either the
         old table or the new one, never a partly filled one. The first build is a RENAME.
         """
-        self._swap_in(name, create_sql, lambda staging: self.insert_arrow(staging, arrow_table))
+
+        def fill(staging: str) -> None:
+            # In batches: one insert of a large mart would hold its whole encoding at once.
+            for batch in arrow_table.to_batches(max_chunksize=INSERT_BATCH_ROWS):
+                self.insert_arrow(staging, pa.Table.from_batches([batch], arrow_table.schema))
+
+        self._swap_in(name, create_sql, fill)
         logger.info("marts: replaced %s with %d rows", name, arrow_table.num_rows)
         return int(arrow_table.num_rows)
 

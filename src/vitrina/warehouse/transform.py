@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from vitrina.config import Settings
 from vitrina.errors import PipelineError, UsageError
+from vitrina.stepstatus import records_status
 from vitrina.warehouse.duckdb_wh import duckdb_path
 
 __all__ = ["TransformReport", "dbt_env", "dbt_vars", "project_dir", "run_transform"]
@@ -97,6 +98,7 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ[k] = v
 
 
+@records_status("transform")
 def run_transform(settings: Settings, *, select: str | None = None) -> TransformReport:
     """Run ``dbt build`` (models, then their tests) on the profile's warehouse.
 

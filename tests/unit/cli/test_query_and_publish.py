@@ -182,9 +182,10 @@ def test_bad_options_exit_2(
 
 
 def test_publish_command_then_query_serving(
-    capsys: pytest.CaptureFixture[str], data_dir: Path
+    capsys: pytest.CaptureFixture[str], data_dir: Path, request: pytest.FixtureRequest
 ) -> None:
     wf.build_warehouse(data_dir / "warehouse.duckdb")
+    wf.install_manifest(wf.cached_manifest(request.config), data_dir)
     code, out, _ = _run(capsys, data_dir, "publish")
     assert code == 0
     assert "top_products" in out and "published" in out
@@ -214,3 +215,149 @@ def test_publish_command_then_query_serving(
         {"product_id": 10, "category_name": "Phones"},
         {"product_id": 20, "category_name": "Books"},
     ]
+
+
+# -- every type prints as a JSON value (each of these failed before the query API moved) ------
+
+
+def test_json_and_csv_print_every_warehouse_type(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    sql = (
+        "select 170141183460469231731687303715884105727::hugeint as big, 5::hugeint as small, "
+        "interval '1 year 2 months 3 days 04:05:06.5' as span, -(interval 90 minutes) as back, "
+        "'61f0c404-5cb3-11e7-907b-a6006ad3dba0'::uuid as id, [1, 2] as list, "
+        "{'a': 1} as rec, map(['k'], [1]) as m, time '12:00:00' as t, 'ab'::blob as raw"
+    )
+    code, out, err = _run(capsys, data_dir, "query", sql, "--format", "json")
+    assert (code, err) == (0, "")
+    assert json.loads(out) == [
+        {
+            "big": "170141183460469231731687303715884105727",
+            "small": 5,
+            "span": "P1Y2M3DT4H5M6.5S",
+            "back": "-PT1H30M",
+            "id": "61f0c404-5cb3-11e7-907b-a6006ad3dba0",
+            "list": [1, 2],
+            "rec": {"a": 1},
+            "m": {"k": 1},
+            "t": "12:00:00",
+            "raw": "YWI=",
+        }
+    ]
+    code, out, _ = _run(capsys, data_dir, "query", sql, "--format", "csv")
+    assert code == 0
+    assert list(csv.reader(io.StringIO(out)))[1] == [
+        "170141183460469231731687303715884105727",
+        "5",
+        "P1Y2M3DT4H5M6.5S",
+        "-PT1H30M",
+        "61f0c404-5cb3-11e7-907b-a6006ad3dba0",
+        "[1,2]",
+        '{"a":1}',
+        '{"k":1}',
+        "12:00:00",
+        "YWI=",
+    ]
+
+
+def test_marts_big_integers_are_numbers_not_base64(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    (data_dir / "marts").mkdir()
+    sql = (
+        "select toInt128(-5) as a, toUInt256('123456789012345678901234567890') as b, "
+        "toInt256(7) as c, toFixedString('ab', 2) as f"
+    )
+    code, out, err = _run(capsys, data_dir, "query", "--store", "marts", sql, "--format", "json")
+    assert (code, err) == (0, "")
+    assert json.loads(out) == [
+        {"a": -5, "b": "123456789012345678901234567890", "c": 7, "f": "YWI="}
+    ]
+    code, out, _ = _run(capsys, data_dir, "query", "--store", "marts", sql, "--format", "csv")
+    assert out.splitlines()[1] == "-5,123456789012345678901234567890,7,YWI="
+
+
+@pytest.mark.parametrize("sql", ["", "  ;  ", "/* nothing */"])
+def test_empty_query_is_bad_usage(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, sql: str
+) -> None:
+    code, out, err = _run(capsys, data_dir, "query", sql)
+    assert (code, out) == (2, "")
+    assert err == "vitrina: error: the query is empty: give a SQL statement\n"
+
+
+def test_several_statements_on_the_marts_store_run_in_order(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    (data_dir / "marts").mkdir()
+    sql = (
+        "create table n (k Int64) engine = MergeTree order by k; "
+        "insert into n values (2), (1); select k, ';' as s from n order by k;"
+    )
+    code, out, err = _run(capsys, data_dir, "query", "--store", "marts", sql, "--format", "json")
+    assert (code, err) == (0, "")
+    assert json.loads(out) == [{"k": 1, "s": ";"}, {"k": 2, "s": ";"}]
+    # two queries: "Invalid IPC stream" before; now the rows of the last one
+    code, out, err = _run(
+        capsys,
+        data_dir,
+        "query",
+        "--store",
+        "marts",
+        "select 1 as a; select 2 as b",
+        "--format",
+        "json",
+    )
+    assert (code, err, json.loads(out or "null")) == (0, "", [{"b": 2}])
+
+
+def test_serving_query_on_a_missing_data_dir_fails(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    nowhere = data_dir / "no-such-dir"
+    code, out, err = _run(
+        capsys, nowhere, "query", "--store", "serving", "select count(*) from top_products"
+    )
+    assert (code, out) == (1, "")
+    assert "does not exist yet" in err and str(nowhere) in err and err.count("\n") == 1
+    assert not nowhere.exists()
+
+
+def test_source_errors_name_the_source(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    duckdb.connect(str(data_dir / "source.duckdb")).close()
+    code, _, err = _run(capsys, data_dir, "query", "--store", "source", "select * from nope")
+    assert code == 1
+    assert err.startswith("vitrina: failed: source query failed:")
+    assert "warehouse" not in err
+
+
+def test_tables_lists_every_schema(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"))
+    con.execute("create schema clean; create table clean.users (user_id bigint)")
+    con.execute("create view clean.v as select 1 as one")
+    con.close()
+    code, out, _ = _run(capsys, data_dir, "query", "--tables", "--format", "json")
+    assert code == 0
+    assert json.loads(out) == [
+        {"schema": "clean", "table": "users"},
+        {"schema": "clean", "table": "v"},
+        {"schema": "main", "table": "t"},
+    ]
+    with open_marts(f"chdb://{data_dir}/marts") as ms:
+        ms.execute("create table m (k Int64) engine = MergeTree order by k")
+        database = ms.database
+    code, out, _ = _run(
+        capsys, data_dir, "query", "--store", "marts", "--tables", "--format", "csv"
+    )
+    assert out == f"schema,table\n{database},m\n"
+    code, out, _ = _run(
+        capsys, data_dir, "query", "--store", "serving", "--tables", "--format", "json"
+    )
+    assert [r["table"] for r in json.loads(out)] == [
+        "recommendations",
+        "serving_version",
+        "top_products",
+    ]
+    code, _, err = _run(capsys, data_dir, "query", "--tables", "select 1")
+    assert code == 2 and "not both" in err

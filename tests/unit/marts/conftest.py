@@ -18,3 +18,10 @@ def chdb_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def marts_url(chdb_root: Path) -> Iterator[str]:
     yield f"chdb://{chdb_root}?database=t_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest(request: pytest.FixtureRequest) -> Path:
+    from tests.support.warehouse import cached_manifest
+
+    return cached_manifest(request.config)

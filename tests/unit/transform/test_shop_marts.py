@@ -122,3 +122,21 @@ def test_star_schema_dimensions(mart: Mart) -> None:
         (101, "Gold", 1),
     ]
     assert len(mart("fct_clicks", "event_id")) == 21
+
+
+def test_published_columns_are_the_models_columns(built_world: tuple[Any, Any, Any]) -> None:
+    """The YAML of every published mart lists exactly the model's columns, in its order."""
+    from vitrina.marts import published_marts
+    from vitrina.warehouse import open_warehouse
+
+    settings = built_world[0]
+    specs = published_marts(settings)
+    assert len(specs) == 7
+    with open_warehouse(settings.backend("warehouse")) as wh:
+        for spec in specs:
+            got = wh.query_arrow(
+                "select column_name from information_schema.columns "
+                f"where table_schema = '{spec.schema}' and table_name = '{spec.relation}' "
+                "order by ordinal_position"
+            ).column("column_name")
+            assert got.to_pylist() == [c.name for c in spec.columns], spec.name
