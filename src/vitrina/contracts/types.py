@@ -19,6 +19,7 @@ __all__ = [
     "LOYALTY_STATUSES",
     "MONEY_MAX",
     "ORDER_STATUSES",
+    "ORDER_STATUS_ALIASES",
     "TIMESTAMP_PATTERN",
     "DateOrTimestamp",
     "Device",
@@ -40,12 +41,35 @@ __all__ = [
 ]
 
 LOYALTY_STATUSES: Final = ("Gold", "Silver", "Bronze")
-ORDER_STATUSES: Final = ("pending", "paid", "shipped", "delivered", "cancelled")
+# The simulator uses the first five; exports also carry the rest (ingest folds case and maps
+# the spellings in ORDER_STATUS_ALIASES onto these, so each status has one spelling).
+ORDER_STATUSES: Final = (
+    "pending",
+    "paid",
+    "shipped",
+    "delivered",
+    "cancelled",
+    "processing",
+    "completed",
+    "returned",
+    "failed",
+)
+ORDER_STATUS_ALIASES: Final = {"canceled": "cancelled"}
 EVENT_TYPES: Final = ("view", "click", "add_to_cart", "purchase")
 DEVICES: Final = ("desktop", "mobile", "tablet")
 
 LoyaltyStatus = Literal["Gold", "Silver", "Bronze"]
-OrderStatus = Literal["pending", "paid", "shipped", "delivered", "cancelled"]
+OrderStatus = Literal[
+    "pending",
+    "paid",
+    "shipped",
+    "delivered",
+    "cancelled",
+    "processing",
+    "completed",
+    "returned",
+    "failed",
+]
 EventType = Literal["view", "click", "add_to_cart", "purchase"]
 Device = Literal["desktop", "mobile", "tablet"]
 
