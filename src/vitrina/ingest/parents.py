@@ -7,9 +7,21 @@ from typing import Any
 
 import polars as pl
 
-__all__ = ["parent_reasons", "quarantined_parents", "world_reasons"]
+__all__ = ["key_origins", "parent_reasons", "quarantined_parents", "world_reasons"]
 
 _WHY_CHARS = 300
+_SEQ = "_seq"
+_KEYS = {"__key": pl.Int64, "origin": pl.String}
+
+
+def key_origins(key: str, frame: pl.DataFrame, seqs: pl.Series) -> pl.DataFrame:
+    """``__key`` (as loaded) and ``origin`` of the rows of ``frame`` whose ``_seq`` is in ``seqs``."""
+    if key not in frame.columns:
+        return pl.DataFrame(schema=_KEYS)
+    return frame.filter(pl.col(_SEQ).is_in(seqs.implode())).select(
+        pl.col(key).cast(pl.Int64, strict=False).alias("__key"),
+        pl.format("{}:{}", pl.col("_file"), pl.col("_line")).alias("origin"),
+    )
 
 
 def quarantined_parents(
@@ -17,20 +29,24 @@ def quarantined_parents(
 ) -> pl.DataFrame:
     """Keys of the target records this run quarantined: ``__key``, ``__parent``, ``__why``.
 
-    The key is read from the quarantined payload (a number or a string of digits), so a
-    malformed line still names its parent when its key can be made out.
+    The key is the one the record would have been loaded with; for a line that did not parse
+    it is read from the payload (a number or a string of digits) when it can be made out.
     """
     parts = []
     for entity, column in targets:
         if entity not in prepared:
             continue
-        q = prepared[entity].quarantine
+        p = prepared[entity]
+        known = pl.concat([pl.DataFrame(schema=_KEYS), *p.keys])
+        from_payload = (
+            pl.col("payload")
+            .str.extract(rf'"{column}"\s*:\s*"?\s*(-?[0-9]{{1,18}})\b', 1)
+            .cast(pl.Int64, strict=False)
+        )
+        q = p.quarantine.join(known, on="origin", how="left")
         parts.append(
             q.select(
-                pl.col("payload")
-                .str.extract(rf'"{column}"\s*:\s*"?\s*(-?[0-9]{{1,18}})\b', 1)
-                .cast(pl.Int64, strict=False)
-                .alias("__key"),
+                pl.coalesce(pl.col("__key"), from_payload).alias("__key"),
                 pl.lit(entity).alias("__parent"),
                 pl.format("{}: {}", pl.col("origin"), pl.col("reasons"))
                 .str.slice(0, _WHY_CHARS)

@@ -21,7 +21,12 @@ from vitrina.ingest.clean import (
     to_raw,
 )
 from vitrina.ingest.options import IngestOptions, adapt
-from vitrina.ingest.parents import parent_reasons, quarantined_parents, world_reasons
+from vitrina.ingest.parents import (
+    key_origins,
+    parent_reasons,
+    quarantined_parents,
+    world_reasons,
+)
 from vitrina.ingest.read import BOM, Batch
 from vitrina.ingest.tables import TABLES, TableSpec
 
@@ -53,6 +58,8 @@ class Prepared:
     arrivals: pl.DataFrame | None = None  # clicks only: record-valid arrivals before dedupe
     keyed: bool = False
     rereads: dict[str, Callable[[], bytes]] = field(default_factory=dict)
+    # Keys of quarantined records as loaded (surrogates applied): ``__key``, ``origin``.
+    keys: list[pl.DataFrame] = field(default_factory=list)
 
     @property
     def entity(self) -> str:
@@ -90,16 +97,18 @@ def prepare(batch: Batch, at: datetime, options: IngestOptions | None = None) ->
     """Raw layer, normalisation, the user's options and per-record validation of one batch."""
     spec = TABLES[batch.entity]
     options = options or IngestOptions()
-    raws, valids, invalids = [], [], []
+    raws, valids, invalids, keys = [], [], [], []
     for frame in batch.frames:
         raw = to_raw(spec, frame)
         raws.append(raw)
         if frame.height == 0:
             continue
-        valid, invalid = _validate_frame(spec, adapt(spec, normalise(spec, frame), options))
+        adapted = adapt(spec, normalise(spec, frame), options)
+        valid, invalid = _validate_frame(spec, adapted)
         valids.append(valid)
         if invalid.height:
             invalids.append(invalid_to_quarantine(spec, raw, invalid, at))
+            keys.append(key_origins(spec.key, adapted, invalid.get_column(SEQ)))
     for bad in batch.bad:
         origins = [
             f"{f}:{n}" for f, n in zip(bad["_file"].to_list(), bad["_line"].to_list(), strict=True)
@@ -137,6 +146,7 @@ def prepare(batch: Batch, at: datetime, options: IngestOptions | None = None) ->
         arrivals=valid_all.sort(SEQ) if spec.entity == "clicks" else None,
         keyed=batch.keyed,
         rereads=dict(batch.rereads),
+        keys=keys,
     )
 
 
@@ -181,6 +191,7 @@ def apply_world_rules(
         p.quarantine = pl.concat(
             [p.quarantine, invalid_to_quarantine(p.spec, p.raw, bad, at)], how="vertical"
         )
+        p.keys.append(key_origins(p.spec.key, p.valid, bad.get_column(SEQ)))
         p.valid = p.valid.filter(~pl.col(SEQ).is_in(bad.get_column(SEQ).implode()))
         log.info("%s: %d records break cross-record rules", entity, bad.height)
 
@@ -245,6 +256,7 @@ def cascade_references(
                     [p.quarantine, invalid_to_quarantine(p.spec, p.raw, reasons, at)],
                     how="vertical",
                 )
+                p.keys.append(key_origins(p.spec.key, p.valid, orphans.get_column(SEQ)))
                 p.valid = p.valid.filter(~pl.col(SEQ).is_in(orphans.get_column(SEQ).implode()))
                 log.info("%s: %d records refer to records not loaded", entity, orphans.height)
                 changed = True

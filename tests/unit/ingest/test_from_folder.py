@@ -123,8 +123,9 @@ def test_absent_and_empty_entities_are_emptied(
     code = main(["--data-dir", str(settings.data_dir), "ingest", "--from", str(root)])
     err = capsys.readouterr().err
     assert code == 0
-    assert "emptied (absent or empty in --from): orders, order_details, reviews, loyalty_points" in (
-        " ".join(err.split())
+    assert (
+        "emptied (absent or empty in --from): orders, order_details, reviews, loyalty_points"
+        in (" ".join(err.split()))
     )
     for table in ("orders", "order_details", "reviews", "loyalty_points"):
         assert count(settings, f"clean.{table}") == 0

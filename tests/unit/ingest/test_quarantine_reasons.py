@@ -18,7 +18,9 @@ def _write(root: Path, shop: dict[str, list[dict[str, object]]]) -> Path:
 
 
 def _reasons(settings: Settings, entity: str) -> dict[str, str]:
-    rows = rows_of(settings, f"select origin, reasons from raw.quarantine where entity = '{entity}'")
+    rows = rows_of(
+        settings, f"select origin, reasons from raw.quarantine where entity = '{entity}'"
+    )
     return {str(r["origin"]): str(r["reasons"]) for r in rows}
 
 

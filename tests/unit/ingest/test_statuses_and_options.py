@@ -190,9 +190,7 @@ def _northwind(root: Path, customers: list[str]) -> Path:
     return root
 
 
-def test_mapping_file_renames_and_keeps_surrogate_keys(
-    settings: Settings, tmp_path: Path
-) -> None:
+def test_mapping_file_renames_and_keeps_surrogate_keys(settings: Settings, tmp_path: Path) -> None:
     mapping = tmp_path / "mapping.toml"
     mapping.write_text(NORTHWIND_MAPPING)
     mapped = _with(settings, mapping=str(mapping))
@@ -230,7 +228,9 @@ def test_bad_mapping_file_is_bad_usage(
     toml = tmp_path / "vitrina.toml"
     toml.write_text(f'[ingest]\nmapping = "{mapping}"\n')
     root = _folder(tmp_path / "x")
-    code = main(["--config", str(toml), "--data-dir", str(settings.data_dir), "ingest", "--from", str(root)])
+    code = main(
+        ["--config", str(toml), "--data-dir", str(settings.data_dir), "ingest", "--from", str(root)]
+    )
     assert code == 2
     assert "order_number not fields of orders" in capsys.readouterr().err
     assert not (settings.data_dir / "warehouse.duckdb").exists()
