@@ -66,6 +66,8 @@ def _csv_slow(data: bytes) -> tuple[pl.DataFrame, list[tuple[int, str, str]]]:
         return pl.DataFrame(), bad
     except csv.Error as exc:
         return pl.DataFrame(), [(1, text.split("\n", 1)[0], f"malformed CSV header: {exc}")]
+    # A repeated column name is kept apart (the first one is used), as the columnar read does.
+    header = [h if header.index(h) == i else f"{h}_duplicated_{i}" for i, h in enumerate(header)]
     rows: list[list[str | None]] = []
     lines: list[int] = []
     start = reader.line_num + 1
@@ -184,6 +186,7 @@ def read_dir(
             if entity is None:
                 unused.append(f"{entry.name}/ (not an entity)")
                 continue
+            found.setdefault(entity, [])  # an empty entity folder: the entity is emptied
             for path in sorted(entry.iterdir()):
                 rel = f"{entry.name}/{path.name}"
                 if path.name.startswith("."):

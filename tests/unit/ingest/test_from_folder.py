@@ -76,6 +76,18 @@ def test_a_bad_csv_row_is_quarantined_with_its_line(settings: Settings, tmp_path
     ]
 
 
+def test_a_damaged_parquet_file_is_quarantined_not_fatal(
+    settings: Settings, tmp_path: Path
+) -> None:
+    root = _mixed_folder(tmp_path / "export")
+    (root / "order_details" / "zz-broken.parquet").write_bytes(b"PAR1 not really")
+    report = run_ingest(settings, from_dir=root)
+    assert report.counts("order_details").loaded == 3
+    q = rows_of(settings, "select origin, reasons from raw.quarantine")
+    assert [r["origin"] for r in q] == ["dir:order_details/zz-broken.parquet:0"]
+    assert str(q[0]["reasons"]).startswith("unreadable Parquet file")
+
+
 def test_folders_and_files_not_used_are_named(
     settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -101,6 +113,7 @@ def test_nothing_read_exits_1_and_writes_nothing(
     (root / "users").mkdir(parents=True)
     (root / "users" / "users.csv").write_text("user_id,first_name\n")
     (root / "orders.jsonl").write_text("")
+    (root / "reviews").mkdir()  # an entity folder without files
     code = main(["--data-dir", str(settings.data_dir), "ingest", "--from", str(root)])
     err = capsys.readouterr().err
     assert code == 1
