@@ -50,7 +50,10 @@ def rename_json_keys(data: bytes, renames: Mapping[str, str]) -> bytes:
 
 def _contract_columns(entity: str, frame: pl.DataFrame, renames: Mapping[str, str]) -> pl.DataFrame:
     frame = frame.rename({c: c.strip() for c in frame.columns})
-    frame = frame.rename({c: renames[c] for c in frame.columns if c in renames})
+    renamed = {c: renames[c] for c in frame.columns if c in renames}
+    # A column the mapping names as the field replaces one already called like the field.
+    frame = frame.drop([c for c in renamed.values() if c in frame.columns and c not in renamed])
+    frame = frame.rename(renamed)
     names = set(TABLES[entity].names)
     return frame.select([c for c in frame.columns if c in names])
 
