@@ -89,6 +89,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "output_topic": "product_clicks_5m",
     },
     "scoring": {"click_weight": 0.7, "units_weight": 0.3, "top_n": 10},
+    "ingest": {"status_map": {}, "naive_as_utc": False, "round_money": False, "mapping": ""},
 }
 
 PROFILES: dict[str, dict[str, dict[str, Any]]] = {
@@ -140,6 +141,27 @@ def _positive_duration(v: Any) -> int:
     return ms
 
 
+def _status_map(v: Any) -> dict[str, str]:
+    # A TOML table, or in the environment "Awaiting=pending,Done=completed".
+    if isinstance(v, str):
+        pairs = [p.partition("=") for p in v.split(",") if p.strip()]
+        if any(not sep for _, sep, _ in pairs):
+            raise ValueError("write name=status pairs separated by commas")
+        v = {k.strip(): s.strip() for k, _, s in pairs}
+    if not isinstance(v, Mapping):
+        raise ValueError("must be a table of name = status")
+    out = {str(k).strip().lower(): str(s).strip().lower() for k, s in v.items()}
+    if not out:
+        return out
+    from vitrina.contracts.types import ORDER_STATUS_ALIASES, ORDER_STATUSES  # loads polars
+
+    out = {k: ORDER_STATUS_ALIASES.get(s, s) for k, s in out.items()}
+    wrong = sorted(s for s in out.values() if s not in ORDER_STATUSES)
+    if wrong:
+        raise ValueError(f"{', '.join(wrong)} not in {'|'.join(ORDER_STATUSES)}")
+    return out
+
+
 def _instant(v: Any) -> str:
     parse_instant_ms(str(v), now_ms=0)  # validate only; "now" is resolved when used
     return str(v)
@@ -180,6 +202,12 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], str]]] = {
         "click_weight": (_non_neg_float, ">= 0"),
         "units_weight": (_non_neg_float, ">= 0"),
         "top_n": (_pos_int, "a positive integer"),
+    },
+    "ingest": {
+        "status_map": (_status_map, "a table of your status name = an order status"),
+        "naive_as_utc": (_bool, "true, false"),
+        "round_money": (_bool, "true, false"),
+        "mapping": (str, "a mapping file (TOML) or empty"),
     },
 }
 

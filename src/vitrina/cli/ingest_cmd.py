@@ -29,7 +29,7 @@ def _folder(value: str | None) -> Path | None:
     parts = urlsplit(value)
     if parts.scheme not in ("", "file"):
         raise UsageError(
-            f"--from {value}: give a local folder (DIR/<entity>/*.jsonl) or file:// URL"
+            f"--from {value}: give a local folder (DIR/<entity>/*.jsonl|csv|parquet) or file:// URL"
         )
     path = Path(parts.path if parts.scheme else value)
     if not path.is_dir():
@@ -43,7 +43,10 @@ def ingest(
     from_dir: Annotated[
         str | None,
         typer.Option(
-            "--from", help="A folder DIR/<entity>/*.jsonl that replaces the simulated source."
+            "--from",
+            help="A folder DIR/<entity>/*.jsonl|csv|parquet (or DIR/<entity>.csv ...) that"
+            " replaces the source: shop entities it lacks or leaves empty are emptied."
+            " Exit 1 when it holds no record. See docs/bring-your-own-data.md.",
         ),
     ] = None,
     start: Annotated[
@@ -64,3 +67,11 @@ def ingest(
     with err_console.status("ingesting"):
         report = run_ingest(settings, start_ms=start_ms, end_ms=end_ms, from_dir=folder)
     out_console.print(summary_table("vitrina ingest", report.rows()))
+    if report.emptied:
+        err_console.print(
+            f"emptied (absent or empty in --from): {', '.join(report.emptied)}",
+            markup=False,
+            highlight=False,
+        )
+    for item in report.unused:
+        err_console.print(f"not used: {item}", markup=False, highlight=False)

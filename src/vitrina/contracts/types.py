@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, get_args
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -19,6 +19,7 @@ __all__ = [
     "LOYALTY_STATUSES",
     "MONEY_MAX",
     "ORDER_STATUSES",
+    "ORDER_STATUS_ALIASES",
     "TIMESTAMP_PATTERN",
     "DateOrTimestamp",
     "Device",
@@ -40,12 +41,25 @@ __all__ = [
 ]
 
 LOYALTY_STATUSES: Final = ("Gold", "Silver", "Bronze")
-ORDER_STATUSES: Final = ("pending", "paid", "shipped", "delivered", "cancelled")
+ORDER_STATUS_ALIASES: Final = {"canceled": "cancelled"}
 EVENT_TYPES: Final = ("view", "click", "add_to_cart", "purchase")
 DEVICES: Final = ("desktop", "mobile", "tablet")
 
 LoyaltyStatus = Literal["Gold", "Silver", "Bronze"]
-OrderStatus = Literal["pending", "paid", "shipped", "delivered", "cancelled"]
+OrderStatus = Literal[
+    "pending",
+    "paid",
+    "shipped",
+    "delivered",
+    "cancelled",
+    "processing",
+    "completed",
+    "returned",
+    "failed",
+]
+# The simulator uses the first five; exports also carry the rest (ingest folds case and maps
+# the spellings in ORDER_STATUS_ALIASES onto these, so each status has one spelling).
+ORDER_STATUSES: Final[tuple[str, ...]] = get_args(OrderStatus)
 EventType = Literal["view", "click", "add_to_cart", "purchase"]
 Device = Literal["desktop", "mobile", "tablet"]
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import orjson
 import polars as pl
 
 from vitrina.ingest.clean import (
@@ -19,10 +20,24 @@ from vitrina.ingest.clean import (
     to_clean,
     to_raw,
 )
-from vitrina.ingest.read import Batch
+from vitrina.ingest.options import IngestOptions, adapt
+from vitrina.ingest.parents import (
+    key_origins,
+    parent_reasons,
+    quarantined_parents,
+    world_reasons,
+)
+from vitrina.ingest.read import BOM, Batch
 from vitrina.ingest.tables import TABLES, TableSpec
 
-__all__ = ["Prepared", "apply_world_rules", "cascade_references", "finish", "prepare"]
+__all__ = [
+    "Prepared",
+    "apply_world_rules",
+    "cascade_references",
+    "finish",
+    "prepare",
+    "quote_input_lines",
+]
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +57,9 @@ class Prepared:
     duplicates: int = 0
     arrivals: pl.DataFrame | None = None  # clicks only: record-valid arrivals before dedupe
     keyed: bool = False
+    rereads: dict[str, Callable[[], bytes]] = field(default_factory=dict)
+    # Keys of quarantined records as loaded (surrogates applied): ``__key``, ``origin``.
+    keys: list[pl.DataFrame] = field(default_factory=list)
 
     @property
     def entity(self) -> str:
@@ -75,19 +93,22 @@ def _validate_frame(spec: TableSpec, frame: pl.DataFrame) -> tuple[pl.DataFrame,
     return valid, invalid
 
 
-def prepare(batch: Batch, at: datetime) -> Prepared:
-    """Raw layer, normalisation and per-record validation of one entity's batch."""
+def prepare(batch: Batch, at: datetime, options: IngestOptions | None = None) -> Prepared:
+    """Raw layer, normalisation, the user's options and per-record validation of one batch."""
     spec = TABLES[batch.entity]
-    raws, valids, invalids = [], [], []
+    options = options or IngestOptions()
+    raws, valids, invalids, keys = [], [], [], []
     for frame in batch.frames:
         raw = to_raw(spec, frame)
         raws.append(raw)
         if frame.height == 0:
             continue
-        valid, invalid = _validate_frame(spec, normalise(spec, frame))
+        adapted = adapt(spec, normalise(spec, frame), options)
+        valid, invalid = _validate_frame(spec, adapted)
         valids.append(valid)
         if invalid.height:
             invalids.append(invalid_to_quarantine(spec, raw, invalid, at))
+            keys.append(key_origins(spec.key, adapted, invalid.get_column(SEQ)))
     for bad in batch.bad:
         origins = [
             f"{f}:{n}" for f, n in zip(bad["_file"].to_list(), bad["_line"].to_list(), strict=True)
@@ -124,6 +145,8 @@ def prepare(batch: Batch, at: datetime) -> Prepared:
         quarantine=quarantine,
         arrivals=valid_all.sort(SEQ) if spec.entity == "clicks" else None,
         keyed=batch.keyed,
+        rereads=dict(batch.rereads),
+        keys=keys,
     )
 
 
@@ -159,9 +182,7 @@ def apply_world_rules(
         bad = p.valid.with_row_index("_row").filter(
             pl.col("_row").cast(pl.Int64).is_in(rows.implode())
         )
-        reasons = checked.invalid.select(
-            pl.col("_row").cast(pl.Int64), pl.col("reasons").cast(pl.List(pl.String))
-        )
+        reasons = world_reasons(entity, p.valid, checked.errors, rows, prepared)
         bad = (
             bad.with_columns(pl.col("_row").cast(pl.Int64))
             .join(reasons, on="_row")
@@ -170,6 +191,7 @@ def apply_world_rules(
         p.quarantine = pl.concat(
             [p.quarantine, invalid_to_quarantine(p.spec, p.raw, bad, at)], how="vertical"
         )
+        p.keys.append(key_origins(p.spec.key, p.valid, bad.get_column(SEQ)))
         p.valid = p.valid.filter(~pl.col(SEQ).is_in(bad.get_column(SEQ).implode()))
         log.info("%s: %d records break cross-record rules", entity, bad.height)
 
@@ -215,19 +237,26 @@ def cascade_references(
                 if orphans.height == 0:
                     continue
                 where = "/".join(t for t, _ in ref.targets)
-                reasons = orphans.select(
-                    pl.col(SEQ),
-                    pl.concat_list(
-                        pl.format(
-                            f"{entity}.{ref.field}: {{}} is not loaded in {where} (quarantined or missing)",
-                            col,
-                        )
-                    ).alias("reasons"),
+                missing = pl.format(
+                    f"{entity}.{ref.field}: {{}} is not loaded in {where} (quarantined or missing)",
+                    col,
+                )
+                parents = quarantined_parents(prepared, ref.targets)
+                reasons = (
+                    orphans.with_columns(col.cast(pl.Int64).alias("__key"))
+                    .join(parents, on="__key", how="left")
+                    .select(
+                        pl.col(SEQ),
+                        pl.concat_list(
+                            pl.coalesce(parent_reasons(entity, ref.field, col), missing)
+                        ).alias("reasons"),
+                    )
                 )
                 p.quarantine = pl.concat(
                     [p.quarantine, invalid_to_quarantine(p.spec, p.raw, reasons, at)],
                     how="vertical",
                 )
+                p.keys.append(key_origins(p.spec.key, p.valid, orphans.get_column(SEQ)))
                 p.valid = p.valid.filter(~pl.col(SEQ).is_in(orphans.get_column(SEQ).implode()))
                 log.info("%s: %d records refer to records not loaded", entity, orphans.height)
                 changed = True
@@ -236,3 +265,50 @@ def cascade_references(
 def finish(p: Prepared) -> None:
     """Dedupe the valid rows by key, keeping the first in arrival order."""
     p.valid, p.duplicates = dedupe_first(p.valid, p.spec.key)
+
+
+def _as_written(line: bytes) -> str | None:
+    """A JSON object compacted with its own types and keys (None: a malformed line keeps its text)."""
+    try:
+        value = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+    return orjson.dumps(value).decode() if isinstance(value, dict) else None
+
+
+def quote_input_lines(p: Prepared) -> None:
+    """Quarantine payloads of JSON-lines records: the line as it was written.
+
+    The frames hold text for everything but integers (9.0 reads as "9", true as "true"), so
+    the payload is taken again from the file: one re-read per file with quarantined records.
+    """
+    if not p.rereads or p.quarantine.height == 0:
+        return
+    from vitrina.contracts.lines import Lines
+
+    parts = p.quarantine.with_columns(
+        pl.col("origin").str.extract(r":([0-9]+)$", 1).cast(pl.Int64).alias("__line")
+    )
+    payloads = parts.get_column("payload").to_list()
+    for file, group in parts.with_row_index("__i").group_by("origin_file", maintain_order=True):
+        reread = p.rereads.get(str(file[0]))
+        rows = group.filter(pl.col("__line") > 0)
+        if reread is None or rows.height == 0:
+            continue
+        try:
+            data = reread()
+        except Exception as exc:  # the payload from the frame is still there
+            log.warning("cannot read %s again for quarantine payloads: %s", file[0], exc)
+            continue
+        lines = Lines(data, len(data))
+        pairs = [
+            (i, n)
+            for i, n in zip(rows["__i"].to_list(), rows["__line"].to_list(), strict=True)
+            if n <= len(lines)
+        ]
+        texts = lines.get([n for _, n in pairs])
+        for (i, _), text in zip(pairs, texts, strict=True):
+            written = _as_written(text.removeprefix(BOM))
+            if written is not None:
+                payloads[i] = written
+    p.quarantine = p.quarantine.with_columns(pl.Series("payload", payloads, dtype=pl.String))

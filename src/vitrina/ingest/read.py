@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import partial
 from typing import Any
 
 import polars as pl
 
 from vitrina.errors import BackendError, UsageError
 from vitrina.ingest.clean import SEQ
-from vitrina.ingest.tables import EVENT_ENTITIES, SHOP_ENTITIES, TABLES
+from vitrina.ingest.tables import SHOP_ENTITIES, TABLES
 
-__all__ = ["Batch", "read_dir", "read_log", "read_source"]
+__all__ = ["BOM", "Batch", "read_log", "read_source", "strip_boms"]
 
 log = logging.getLogger(__name__)
 
-# Entities a user's folder may hold (registrations too, although the issue does not list it).
-DIR_ENTITIES = (*SHOP_ENTITIES, *EVENT_ENTITIES)
+BOM = b"\xef\xbb\xbf"
+
+
+def strip_boms(data: bytes) -> bytes:
+    """Drop a UTF-8 byte-order mark at the start of any line (editors and exports add them)."""
+    if BOM not in data:
+        return data
+    return data.removeprefix(BOM).replace(b"\n" + BOM, b"\n")
 
 
 @dataclass
@@ -28,7 +34,8 @@ class Batch:
 
     ``frames``: parsed records, one frame per file or table, each with ``_file``, ``_line`` and
     ``_seq`` (arrival order across the whole batch); ``bad``: lines that did not parse, as
-    (``_file``, ``_line``, ``payload``, ``reason``); ``files``: the scope this read replaces.
+    (``_file``, ``_line``, ``payload``, ``reason``); ``files``: the scope this read replaces;
+    ``rereads``: per JSON-lines file, how to read it again (quarantine payloads quote its lines).
     """
 
     entity: str
@@ -38,17 +45,26 @@ class Batch:
     files: list[str] = field(default_factory=list)
     slice_files: list[Any] = field(default_factory=list)  # event-log files to mark done
     keyed: bool = False  # raw rows are replaced by (file, line), not by whole file (Kafka)
+    rereads: dict[str, Callable[[], bytes]] = field(default_factory=dict)
     _next_seq: int = 0
 
     @property
     def read_count(self) -> int:
         return sum(f.height for f in self.frames) + sum(b.height for b in self.bad)
 
-    def add_jsonl(self, data: bytes, file: str, line_numbers: list[int] | None = None) -> None:
+    def add_jsonl(
+        self,
+        data: bytes,
+        file: str,
+        line_numbers: list[int] | None = None,
+        reread: Callable[[], bytes] | None = None,
+    ) -> None:
         """Parse one file; ``line_numbers`` renames line i (1-based) to ``line_numbers[i-1]``."""
         from vitrina.contracts import parse_jsonl
 
-        parsed = parse_jsonl(data, self.entity, file)
+        parsed = parse_jsonl(strip_boms(data), self.entity, file)
+        if reread is not None and line_numbers is None:
+            self.rereads[file] = reread
         frame = parsed.frame
         bad = parsed.bad
         if line_numbers is not None:
@@ -61,19 +77,35 @@ class Batch:
 
             frame, bad = renumber(frame), renumber(bad)
         self._add(frame, file)
-        if bad.height:
-            self.bad.append(
-                bad.select(
-                    pl.lit(file).alias("_file"),
-                    pl.col("_line").cast(pl.Int64),
-                    pl.col("payload").cast(pl.String),
-                    pl.col("reason").cast(pl.String),
-                )
-            )
         self.files.append(file)
+        if bad.height:
+            self.add_bad(file, list(bad.select("_line", "payload", "reason").iter_rows()))
+
+    def add_bad(self, file: str, rows: list[tuple[int, str, str]]) -> None:
+        """Records that could not be read: (line, payload, reason); line 0 = the whole file."""
+        self.bad.append(
+            pl.DataFrame(
+                {
+                    "_file": [file] * len(rows),
+                    "_line": [r[0] for r in rows],
+                    "payload": [r[1] for r in rows],
+                    "reason": [r[2] for r in rows],
+                },
+                schema={
+                    "_file": pl.String,
+                    "_line": pl.Int64,
+                    "payload": pl.String,
+                    "reason": pl.String,
+                },
+            )
+        )
+        if file not in self.files:
+            self.files.append(file)
 
     def add_table(self, frame: pl.DataFrame, file: str) -> None:
-        frame = frame.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("_line"))
+        """A typed table or text frame; rows are lines 1.. unless it brings ``_line``."""
+        if "_line" not in frame.columns:
+            frame = frame.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("_line"))
         self._add(frame, file)
         self.files.append(file)
 
@@ -106,7 +138,7 @@ def read_log(
     files = eventlog.list(topic, start_ms, end_ms) if interval else manifest.pending(topic)
     batch = Batch(entity or topic, snapshot=False)
     for f in files:
-        batch.add_jsonl(eventlog.read(f), f.name)
+        batch.add_jsonl(eventlog.read(f), f.name, reread=partial(eventlog.read, f))
         batch.slice_files.append(f)
     log.info("event log %s: %d files, %d records", topic, len(files), batch.read_count)
     return batch
@@ -129,28 +161,4 @@ def read_source(source: Any, entities: Iterable[str] = SHOP_ENTITIES) -> list[Ba
             frame = frame.sort(key, nulls_last=True)
         batch.add_table(frame, f"source:{entity}")
         batches.append(batch)
-    return batches
-
-
-def read_dir(root: Path) -> list[Batch]:
-    """A user's folder: ``<root>/<entity>/*.jsonl`` in the contract shape, files in name order."""
-    if not root.is_dir():
-        raise UsageError(f"--from {root}: not a directory")
-    batches = []
-    for entity in DIR_ENTITIES:
-        folder = root / entity
-        if not folder.is_dir():
-            continue
-        batch = Batch(entity, snapshot=TABLES[entity].incremental is False)
-        for path in sorted(folder.glob("*.jsonl")):
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                raise BackendError(f"cannot read {path}: {exc.strerror}") from exc
-            batch.add_jsonl(data, f"dir:{entity}/{path.name}")
-        batches.append(batch)
-    if not batches:
-        raise UsageError(
-            f"--from {root}: no <entity>/*.jsonl files (entities: {', '.join(DIR_ENTITIES)})"
-        )
     return batches

@@ -13,9 +13,18 @@ from urllib.parse import urlsplit
 import polars as pl
 
 from vitrina.config import Settings
+from vitrina.errors import PipelineError
 from vitrina.ingest.load import ensure_tables, load_prepared, observe_statuses, read_clean
-from vitrina.ingest.process import Prepared, apply_world_rules, cascade_references, finish, prepare
-from vitrina.ingest.read import Batch, read_dir, read_log, read_source
+from vitrina.ingest.options import IngestOptions, load_keys, save_keys
+from vitrina.ingest.process import (
+    Prepared,
+    apply_world_rules,
+    cascade_references,
+    finish,
+    prepare,
+    quote_input_lines,
+)
+from vitrina.ingest.read import Batch, read_log, read_source
 from vitrina.ingest.tables import EVENT_ENTITIES, SHOP_ENTITIES
 from vitrina.stepstatus import records_status
 from vitrina.warehouse import open_warehouse
@@ -44,6 +53,8 @@ class IngestReport:
     files: int
     seconds: float
     warehouse: str
+    emptied: tuple[str, ...] = ()  # --from: entities absent or empty in the folder
+    unused: tuple[str, ...] = ()  # --from: folders and files not read, with why
 
     @property
     def read(self) -> int:
@@ -85,12 +96,32 @@ class IngestReport:
         return out
 
 
+def _read_folder(root: Path, options: IngestOptions) -> tuple[list[Batch], list[str], list[str]]:
+    """A user's folder replaces the source: (batches, entities emptied, entries not used).
+
+    A shop entity absent or empty in the folder is emptied; events are added as from the log.
+    """
+    from vitrina.ingest.folder import read_dir
+
+    mapping = options.mapping
+    found = read_dir(root, mapping.entities, mapping.columns)
+    if sum(b.read_count for b in found.batches) == 0:
+        raise PipelineError(
+            f"--from {root}: nothing read (every file is empty); nothing changed"
+            + (f"; not used: {'; '.join(found.unused)}" if found.unused else "")
+        )
+    by_entity = {b.entity: b for b in found.batches}
+    emptied = [e for e in SHOP_ENTITIES if e not in by_entity or by_entity[e].read_count == 0]
+    batches = found.batches + [Batch(e, snapshot=True) for e in emptied if e not in by_entity]
+    for e in emptied:
+        log.warning("--from %s: no %s records: the warehouse's %s are emptied", root, e, e)
+    return batches, emptied, found.unused
+
+
 def _read_inputs(
-    settings: Settings, start_ms: int | None, end_ms: int | None, from_dir: Path | None
+    settings: Settings, start_ms: int | None, end_ms: int | None
 ) -> tuple[list[Batch], Callable[[list[Prepared]], None]]:
     """The batches of this run and what to do once they are loaded (mark files, commit offsets)."""
-    if from_dir is not None:
-        return read_dir(Path(from_dir)), lambda _: None
     from vitrina.source import open_source
 
     url = settings.backend("eventlog")
@@ -152,18 +183,27 @@ def run_ingest(
     """
     started = time.perf_counter()
     at = datetime.now(tz=UTC).replace(tzinfo=None, microsecond=0)
-    batches, done = _read_inputs(settings, start_ms, end_ms, Path(from_dir) if from_dir else None)
-    # An empty snapshot is far more likely a source not filled yet than a shop with no users:
-    # it never wipes what the warehouse holds.
-    for b in batches:
-        if b.snapshot and b.read_count == 0:
-            log.warning("%s: the snapshot is empty; the warehouse keeps its current rows", b.entity)
-    batches = [b for b in batches if not (b.snapshot and b.read_count == 0)]
-    prepared: dict[str, Prepared] = {b.entity: prepare(b, at) for b in batches}
+    options = IngestOptions.from_settings(settings)
+    emptied: list[str] = []
+    unused: list[str] = []
+    if from_dir:
+        batches, emptied, unused = _read_folder(Path(from_dir), options)
+        done: Callable[[list[Prepared]], None] = lambda _: None  # noqa: E731
+    else:
+        batches, done = _read_inputs(settings, start_ms, end_ms)
+        # An empty snapshot is far more likely a source not filled yet than a shop with no
+        # users: it never wipes what the warehouse holds (a folder given with --from does).
+        for b in batches:
+            if b.snapshot and b.read_count == 0:
+                log.warning("%s: the snapshot is empty; the warehouse keeps its rows", b.entity)
+        batches = [b for b in batches if not (b.snapshot and b.read_count == 0)]
 
     wh = open_warehouse(settings.backend("warehouse"))
     try:
         ensure_tables(wh)
+        if options.mapping.surrogate_keys:
+            options.keys = load_keys(wh, options.mapping.surrogate_keys)
+        prepared: dict[str, Prepared] = {b.entity: prepare(b, at, options) for b in batches}
         # Dedupe first: the world rules would otherwise quarantine a repeated key.
         for p in prepared.values():
             finish(p)
@@ -176,8 +216,12 @@ def run_ingest(
 
         apply_world_rules(prepared, reference, at)
         cascade_references(prepared, reference, at)
+        for p in prepared.values():
+            quote_input_lines(p)
         loaded: dict[str, int] = {}
         with wh.transaction():
+            if options.keys.new:
+                save_keys(wh, options.keys)
             for entity in (*EVENT_ENTITIES, *SHOP_ENTITIES):
                 if entity in prepared:
                     loaded[entity] = load_prepared(wh, prepared[entity])
@@ -195,6 +239,8 @@ def run_ingest(
         files=sum(len(p.files) for p in prepared.values()),
         seconds=time.perf_counter() - started,
         warehouse=settings.backend("warehouse"),
+        emptied=tuple(emptied),
+        unused=tuple(unused),
     )
     log.info(
         "ingest: %d read, %d loaded, %d quarantined", report.read, report.loaded, report.quarantined

@@ -7,12 +7,12 @@ from typing import Any
 
 import pyarrow as pa
 
+from tests.unit.ingest.shopfiles import rows_of as _rows
 from vitrina.config import Settings
 from vitrina.eventlog import Manifest, open_eventlog
 from vitrina.ingest import run_ingest
 from vitrina.source import open_source
 from vitrina.timeutil import parse_instant_ms
-from vitrina.warehouse import open_warehouse
 
 Digests = Callable[[Settings], dict[str, tuple[int, str]]]
 H12 = parse_instant_ms("2026-11-22T12:00:00Z")
@@ -25,14 +25,6 @@ def _write_source(settings: Settings, tables: dict[str, pa.Table]) -> None:
         src.replace_tables(tables)
     finally:
         src.close()
-
-
-def _rows(settings: Settings, sql: str) -> list[dict[str, Any]]:
-    wh = open_warehouse(settings.backend("warehouse"))
-    try:
-        return wh.query_arrow(sql).to_pylist()
-    finally:
-        wh.close()
 
 
 def _setup(

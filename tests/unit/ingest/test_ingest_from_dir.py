@@ -7,20 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.ingest.shopfiles import rows_of as _rows
 from vitrina.cli import main
 from vitrina.config import Settings
 from vitrina.ingest import run_ingest
-from vitrina.warehouse import open_warehouse
 
 Digests = Callable[[Settings], dict[str, tuple[int, str]]]
-
-
-def _rows(settings: Settings, sql: str) -> list[dict[str, object]]:
-    wh = open_warehouse(settings.backend("warehouse"))
-    try:
-        return wh.query_arrow(sql).to_pylist()
-    finally:
-        wh.close()
 
 
 def test_counts_per_entity(settings: Settings, world_dir: Path) -> None:
