@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.ingest.shopfiles import (
+from tests.support.shopfiles import (
     count,
     rows_of,
     shop_rows,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from tests.unit.ingest.shopfiles import rows_of as _rows
+from tests.support.shopfiles import rows_of as _rows
 from vitrina.config import Settings
 from vitrina.eventlog import Manifest, open_eventlog
 from vitrina.ingest import run_ingest

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.ingest.shopfiles import rows_of as _rows
+from tests.support.shopfiles import rows_of as _rows
 from vitrina.cli import main
 from vitrina.config import Settings
 from vitrina.ingest import run_ingest

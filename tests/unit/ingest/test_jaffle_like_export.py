@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.ingest.shopfiles import count, rows_of, shop_rows, write_csv
+from tests.support.shopfiles import count, rows_of, shop_rows, write_csv
 from vitrina.cli import main
 from vitrina.config import Settings
 

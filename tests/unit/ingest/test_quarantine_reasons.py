@@ -6,7 +6,7 @@ from pathlib import Path
 
 import orjson
 
-from tests.unit.ingest.shopfiles import rows_of, shop_rows, write_csv, write_jsonl
+from tests.support.shopfiles import rows_of, shop_rows, write_csv, write_jsonl
 from vitrina.config import Settings
 from vitrina.ingest import run_ingest
 

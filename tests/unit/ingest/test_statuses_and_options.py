@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.ingest.shopfiles import rows_of, shop_rows, write_csv, write_jsonl
+from tests.support.shopfiles import rows_of, shop_rows, write_csv, write_jsonl
 from vitrina.cli import main
 from vitrina.config import Settings, load_settings
 from vitrina.errors import ConfigError
