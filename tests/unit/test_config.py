@@ -15,9 +15,9 @@ def test_defaults_are_the_local_profile(tmp_path: Path) -> None:
     s = load_settings(environ={}, cwd=tmp_path, data_dir=tmp_path / "d")
     assert s.profile == "local"
     assert s.backend("warehouse") == f"duckdb://{tmp_path / 'd'}/warehouse.duckdb"
-    assert s.get("stream", "size") == 300_000 and s.get("stream", "hop") == 60_000
-    assert s.get("stream", "lateness") == 30_000
-    assert s.get("simulate", "scale") == "classic"
+    assert s.stream.size_ms == 300_000 and s.stream.hop_ms == 60_000
+    assert s.stream.lateness_ms == 30_000
+    assert s.simulate.scale == "classic"
 
 
 def test_file_then_env_then_flags(tmp_path: Path) -> None:
@@ -25,13 +25,13 @@ def test_file_then_env_then_flags(tmp_path: Path) -> None:
         '[simulate]\nseed = 7\nscale = "tiny"\n[profiles.stack.backends]\nserving = "redis://10.0.0.1:6379/1"\n'
     )
     s = load_settings(environ={}, cwd=tmp_path)
-    assert (s.get("simulate", "seed"), s.get("simulate", "scale")) == (7, "tiny")
+    assert (s.simulate.seed, s.simulate.scale) == (7, "tiny")
     s = load_settings(environ={"VITRINA_SIMULATE_SEED": "8"}, cwd=tmp_path)
-    assert s.get("simulate", "seed") == 8
+    assert s.simulate.seed == 8
     s = load_settings(
         environ={"VITRINA_SIMULATE_SEED": "8"}, cwd=tmp_path, overrides={"simulate": {"seed": 9}}
     )
-    assert s.get("simulate", "seed") == 9
+    assert s.simulate.seed == 9
     s = load_settings(environ={}, cwd=tmp_path, profile="stack")
     assert s.backend("serving") == "redis://10.0.0.1:6379/1"
     assert s.backend("warehouse").startswith("postgresql://vitrina:")
@@ -104,8 +104,8 @@ def test_cli_config_show_masks(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_with_overrides_keeps_resolved_values(tmp_path: Path) -> None:
     s = load_settings(environ={}, cwd=tmp_path, data_dir=tmp_path)
     t = s.with_overrides(stream={"lateness": "1m"}, simulate={"seed": 5})
-    assert t.get("stream", "lateness") == 60_000 and t.get("simulate", "seed") == 5
-    assert t.get("simulate", "duration") == s.get("simulate", "duration") == 86_400_000
+    assert t.stream.lateness_ms == 60_000 and t.simulate.seed == 5
+    assert t.simulate.duration_ms == s.simulate.duration_ms == 86_400_000
     assert t.backend("warehouse") == s.backend("warehouse")
 
 

@@ -74,10 +74,14 @@ def test_run_prints_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         ]
     )
     assert code == 0
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    # A run's report is a summary: stderr, leaving stdout for data.
+    out = captured.err
+    assert captured.out == ""
     for step in ("simulate", "ingest", "transform", "publish"):
         assert f"│ {step}" in out
     assert "events.clicks:" in out and "top products" in out
+    assert "interval [2026-11-02T00:00:00.000Z, 2026-11-02T02:00:00.000Z)" in out
     assert (
         main(
             [
