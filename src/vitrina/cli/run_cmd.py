@@ -33,13 +33,12 @@ _HEADLINES = (
 
 
 def _steps_table(settings: Settings, report: RunReport) -> Table:
-    table = Table(
-        title=f"vitrina run — profile {settings.profile}, data in {settings.data_dir}, "
-        f"interval {report.interval}"
-    )
+    table = Table(title=f"vitrina run — profile {settings.profile}, data in {settings.data_dir}")
     table.add_column("step")
     table.add_column("time", justify="right")
     table.add_column("figures")
+    if report.interval is not None:
+        table.add_row(Text("interval"), "", Text(str(report.interval)))
     for name, result, seconds in report.steps:
         figures = "\n".join(f"{k}: {v}" for k, v in result.rows())
         table.add_row(Text(name), f"{seconds:.2f} s", Text(figures))
