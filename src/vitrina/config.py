@@ -36,6 +36,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from vitrina.config_sections import (
+    BackendSettings,
+    FaultSettings,
+    KafkaSettings,
+    ScoringSettings,
+    SimulateSettings,
+    StreamSettings,
+)
 from vitrina.errors import ConfigError
 from vitrina.timeutil import format_duration_ms, parse_duration_ms, parse_instant_ms
 
@@ -229,74 +237,6 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], str]]] = {
 }
 
 _SECRET_KEY = re.compile(r"(password|secret|token|api_key)", re.I)
-
-
-@dataclass(frozen=True)
-class BackendSettings:
-    """``[backends]``: one URL per role (see :data:`ROLES`), ``{data_dir}`` expanded."""
-
-    eventlog: str
-    source: str
-    replica: str
-    warehouse: str
-    marts: str
-    graph: str
-    serving: str
-    alerts: str
-    objectstore: str
-
-
-@dataclass(frozen=True)
-class SimulateSettings:
-    """``[simulate]``: what the simulator generates and how fast."""
-
-    scale: str
-    seed: int
-    start: str  # "now" or an ISO-8601 instant; pipelines.interval turns it into an Interval
-    duration_ms: int
-    speed: float
-    slice_ms: int
-
-
-@dataclass(frozen=True)
-class FaultSettings:
-    """``[faults]``: the faults the simulator injects when enabled."""
-
-    enabled: bool
-    duplicate_rate: float
-    late_rate: float
-    malformed_rate: float
-    violation_rate: float
-    late_by_ms: int
-
-
-@dataclass(frozen=True)
-class StreamSettings:
-    """``[stream]``: the windows of the stream job."""
-
-    size_ms: int
-    hop_ms: int
-    lateness_ms: int
-    idle_timeout_ms: int
-
-
-@dataclass(frozen=True)
-class KafkaSettings:
-    """``[kafka]``: topic names (used on every event log, files too) and partitions."""
-
-    partitions: int
-    clicks_topic: str
-    registrations_topic: str
-    output_topic: str
-
-
-@dataclass(frozen=True)
-class ScoringSettings:
-    """``[scoring]``: the top-products score."""
-
-    click_weight: float
-    units_weight: float
-    top_n: int
 
 
 # The typed class of each section; `general` is spread over Settings.profile and .data_dir.
