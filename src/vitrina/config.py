@@ -2,12 +2,32 @@
 
 This is the only module that reads the environment. Everything else receives the frozen
 :class:`Settings` it builds. Environments are data: a profile is a dict of overrides.
+
+Settings are typed sections of frozen dataclasses; a key of vitrina.toml ``[section] key``
+is the attribute ``settings.section.key``, with ``_ms`` added to durations (which are ints of
+milliseconds once resolved)::
+
+    settings.profile, settings.data_dir, settings.config_file
+    settings.backends.<role>          URL (eventlog, source, replica, warehouse, marts, graph,
+                                      serving, alerts, objectstore); settings.backend(role)
+    settings.simulate.scale, .seed, .start ("now" or ISO-8601), .duration_ms, .speed, .slice_ms
+    settings.faults.enabled, .duplicate_rate, .late_rate, .malformed_rate, .violation_rate,
+                   .late_by_ms
+    settings.stream.size_ms, .hop_ms, .lateness_ms, .idle_timeout_ms
+    settings.kafka.partitions, .clicks_topic, .registrations_topic, .output_topic
+    settings.scoring.click_weight, .units_weight, .top_n
+    settings.ingest.status_map, .naive_as_utc, .round_money, .mapping
+
+``settings.with_overrides(stream={"lateness": "1m"})`` makes a validated copy, spelled like
+vitrina.toml. Durations follow one rule from every source: a number with a unit (``30s``,
+``5m``, ``1h30m``), a bare ``0`` being the only number without one.
 """
 
 from __future__ import annotations
 
 import copy
 import logging
+import math
 import os
 import re
 import tomllib
@@ -17,12 +37,34 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from vitrina.config_sections import (
+    BackendSettings,
+    FaultSettings,
+    IngestSettings,
+    KafkaSettings,
+    ScoringSettings,
+    SimulateSettings,
+    StreamSettings,
+)
 from vitrina.errors import ConfigError
-from vitrina.timeutil import parse_duration_ms, parse_instant_ms
+from vitrina.timeutil import format_duration_ms, parse_duration_ms, parse_instant_ms
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PROFILES", "ROLES", "Settings", "load_settings", "mask_secrets"]
+__all__ = [
+    "PROFILES",
+    "ROLES",
+    "BackendSettings",
+    "FaultSettings",
+    "IngestSettings",
+    "KafkaSettings",
+    "ScoringSettings",
+    "Settings",
+    "SimulateSettings",
+    "StreamSettings",
+    "load_settings",
+    "mask_secrets",
+]
 
 ROLES: dict[str, tuple[str, ...]] = {
     "eventlog": ("file", "kafka", "s3", "memory"),
@@ -98,9 +140,23 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
 }
 
 
+def _int(v: Any) -> int:
+    if isinstance(v, bool) or (isinstance(v, float) and not math.isfinite(v)):
+        raise ValueError("must be an integer")
+    if int(v) != float(v):
+        raise ValueError("must be an integer")
+    return int(v)
+
+
 def _pos_int(v: Any) -> int:
-    if isinstance(v, bool) or int(v) != float(v) or int(v) < 0:
+    if _int(v) < 0:
         raise ValueError("must be a non-negative integer")
+    return int(v)
+
+
+def _positive_int(v: Any) -> int:
+    if _int(v) < 1:
+        raise ValueError("must be a positive integer")
     return int(v)
 
 
@@ -113,8 +169,8 @@ def _rate(v: Any) -> float:
 
 def _non_neg_float(v: Any) -> float:
     f = float(v)
-    if f < 0:
-        raise ValueError("must be >= 0")
+    if not math.isfinite(f) or f < 0:
+        raise ValueError("must be a finite number >= 0")
     return f
 
 
@@ -130,8 +186,8 @@ def _bool(v: Any) -> bool:
 
 
 def _duration(v: Any) -> int:
-    # A resolved value is already milliseconds (an int); text needs a unit ("30s", "5m").
-    return parse_duration_ms(v if isinstance(v, int) and not isinstance(v, bool) else str(v))
+    # The same rule for TOML, the environment and flags: a unit is required, except for 0.
+    return parse_duration_ms(v)
 
 
 def _positive_duration(v: Any) -> int:
@@ -174,7 +230,7 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], str]]] = {
         "scale": (str, "a scale preset"),
         "seed": (_pos_int, "a non-negative integer"),
         "start": (_instant, "an ISO-8601 instant or 'now'"),
-        "duration": (_duration, "a duration such as 1h or 1d"),
+        "duration": (_positive_duration, "a positive duration such as 1h or 1d"),
         "speed": (_non_neg_float, "0 (as fast as possible) or a positive factor"),
         "slice": (_positive_duration, "a positive duration such as 1h"),
     },
@@ -193,7 +249,7 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], str]]] = {
         "idle_timeout": (_duration, "a duration; 0s disables it"),
     },
     "kafka": {
-        "partitions": (_pos_int, "a positive integer"),
+        "partitions": (_positive_int, "a positive integer"),
         "clicks_topic": (str, "a topic name"),
         "registrations_topic": (str, "a topic name"),
         "output_topic": (str, "a topic name"),
@@ -201,7 +257,7 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], str]]] = {
     "scoring": {
         "click_weight": (_non_neg_float, ">= 0"),
         "units_weight": (_non_neg_float, ">= 0"),
-        "top_n": (_pos_int, "a positive integer"),
+        "top_n": (_positive_int, "a positive integer"),
     },
     "ingest": {
         "status_map": (_status_map, "a table of your status name = an order status"),
@@ -214,31 +270,70 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], str]]] = {
 _SECRET_KEY = re.compile(r"(password|secret|token|api_key)", re.I)
 
 
+# The typed class of each section; `general` is spread over Settings.profile and .data_dir.
+_SECTIONS: dict[str, type] = {
+    "backends": BackendSettings,
+    "simulate": SimulateSettings,
+    "faults": FaultSettings,
+    "stream": StreamSettings,
+    "kafka": KafkaSettings,
+    "scoring": ScoringSettings,
+    "ingest": IngestSettings,
+}
+
+
+def _is_duration(section: str, key: str) -> bool:
+    return _SCHEMA[section][key][0] in (_duration, _positive_duration)
+
+
+def _attribute(section: str, key: str) -> str:
+    """The attribute of a vitrina.toml key: durations carry their unit, ``size`` -> ``size_ms``."""
+    return f"{key}_ms" if _is_duration(section, key) else key
+
+
 @dataclass(frozen=True)
 class Settings:
-    """The resolved profile. ``values`` keeps every section; typed accessors cover the common ones."""
+    """The resolved profile: typed sections (see the module docstring for every attribute)."""
 
     profile: str
     data_dir: Path
     config_file: Path | None
-    values: Mapping[str, Mapping[str, Any]]
+    backends: BackendSettings
+    simulate: SimulateSettings
+    faults: FaultSettings
+    stream: StreamSettings
+    kafka: KafkaSettings
+    scoring: ScoringSettings
+    ingest: IngestSettings
 
     def backend(self, role: str) -> str:
         """The URL of the backend playing ``role`` (see :data:`ROLES`)."""
-        return str(self.values["backends"][role])
+        if role not in ROLES:
+            raise KeyError(role)
+        return str(getattr(self.backends, role))
 
-    def section(self, name: str) -> Mapping[str, Any]:
-        return self.values[name]
-
-    def get(self, section: str, key: str) -> Any:
-        return self.values[section][key]
+    def as_toml(self) -> dict[str, dict[str, Any]]:
+        """Every setting spelled as in vitrina.toml (durations as text such as ``"5m"``)."""
+        out: dict[str, dict[str, Any]] = {
+            "general": {"profile": self.profile, "data_dir": str(self.data_dir)}
+        }
+        for section in _SECTIONS:
+            typed = getattr(self, section)
+            out[section] = {}
+            for key in _SCHEMA[section]:
+                value = getattr(typed, _attribute(section, key))
+                out[section][key] = (
+                    format_duration_ms(value) if _is_duration(section, key) else value
+                )
+        return out
 
     def with_overrides(self, **sections: Mapping[str, Any]) -> Settings:
-        """A copy with some keys replaced (validated like everything else)."""
-        raw = {s: dict(v) for s, v in self.values.items()}
-        raw["general"] = {"profile": self.profile, "data_dir": str(self.data_dir)}
+        """A copy with some keys replaced, spelled as in vitrina.toml and validated alike."""
+        raw = self.as_toml()
         for section, kv in sections.items():
-            raw.setdefault(section, {}).update(kv)
+            if section not in _SCHEMA:
+                raise ConfigError(f"[{section}]", "unknown section", ", ".join(_SCHEMA))
+            raw[section].update(kv)
         return _build(raw, self.config_file)
 
 
@@ -248,6 +343,10 @@ def _read_file(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except OSError as exc:
         raise ConfigError("config", f"cannot read {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            "config", f"{path} is not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("config", f"{path} is not valid TOML: {exc}") from exc
 
@@ -334,6 +433,23 @@ def load_settings(
     return _build(raw, path)
 
 
+def _check_data_dir(text: str) -> Path:
+    """The data folder, refused before anything is written if it cannot be one."""
+    if not text.strip():
+        raise ConfigError("general.data_dir", "is empty", "a directory")
+    path = Path(text).expanduser().absolute()
+    if path.exists() and not path.is_dir():
+        raise ConfigError("general.data_dir", f"{path} is a file, not a directory")
+    ancestor = path
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise ConfigError("general.data_dir", f"{path} is under {ancestor}, which is a file")
+    if ancestor != path and not os.access(ancestor, os.W_OK | os.X_OK):
+        raise ConfigError("general.data_dir", f"{path} cannot be created: {ancestor} is read-only")
+    return Path(text).expanduser()
+
+
 def _build(raw: dict[str, dict[str, Any]], path: Path | None) -> Settings:
     values: dict[str, dict[str, Any]] = {}
     for section, spec in _SCHEMA.items():
@@ -342,11 +458,11 @@ def _build(raw: dict[str, dict[str, Any]], path: Path | None) -> Settings:
             value = raw[section][key]
             try:
                 values[section][key] = convert(value)
-            except (ValueError, TypeError) as exc:
+            except (ValueError, TypeError, OverflowError) as exc:
                 raise ConfigError(
                     f"{section}.{key}", f"invalid value {value!r}: {exc}", allowed
                 ) from exc
-    data_dir = Path(values["general"]["data_dir"]).expanduser()
+    data_dir = _check_data_dir(values["general"]["data_dir"])
     for role, schemes in ROLES.items():
         url = str(values["backends"][role]).replace("{data_dir}", str(data_dir.absolute()))
         scheme = urlsplit(url).scheme
@@ -360,7 +476,9 @@ def _build(raw: dict[str, dict[str, Any]], path: Path | None) -> Settings:
     stream = values["stream"]
     if stream["hop"] > stream["size"]:
         raise ConfigError(
-            "stream.hop", f"hop {stream['hop']} ms exceeds size {stream['size']} ms", "hop <= size"
+            "stream.hop",
+            f"hop {format_duration_ms(stream['hop'])} exceeds size {format_duration_ms(stream['size'])}",
+            "hop <= size",
         )
     if stream["size"] % stream["hop"]:
         raise ConfigError("stream.size", "size must be a multiple of hop", "size = k * hop")
@@ -370,9 +488,12 @@ def _build(raw: dict[str, dict[str, Any]], path: Path | None) -> Settings:
         raise ConfigError(
             "simulate.scale", f"unknown preset {values['simulate']['scale']!r}", ", ".join(PRESETS)
         )
-    frozen = {s: dict(kv) for s, kv in values.items()}
+    typed = {
+        section: cls(**{_attribute(section, k): v for k, v in values[section].items()})
+        for section, cls in _SECTIONS.items()
+    }
     return Settings(
-        profile=values["general"]["profile"], data_dir=data_dir, config_file=path, values=frozen
+        profile=values["general"]["profile"], data_dir=data_dir, config_file=path, **typed
     )
 
 

@@ -14,8 +14,10 @@ from rich.console import Console
 from vitrina.config import Settings, load_settings
 
 try:  # typer >= 0.25 vendors its own copy of click
+    from typer._click import core as click_core
     from typer._click import exceptions as click_exc
 except ImportError:  # pragma: no cover
+    from click import core as click_core  # type: ignore[no-redef]
     from click import exceptions as click_exc  # type: ignore[no-redef]
 from vitrina.errors import UsageError, VitrinaError
 
@@ -34,6 +36,15 @@ err_console = Console(stderr=True)
 
 # Options that may stand anywhere on the line; main() moves them before the sub-command.
 _GLOBAL_VALUE_OPTIONS = ("--data-dir", "--config", "--profile")
+_GLOBAL_FLAGS = ("-v", "--verbose")
+
+# Shown under every sub-command's --help, which otherwise lists only its own options.
+GLOBAL_OPTIONS_HELP = (
+    "Global options, before or after the command: --data-dir DIR (default ./data), "
+    "--config FILE (or VITRINA_CONFIG), --profile local|stack, -v/--verbose. "
+    "Data goes to stdout; progress and summaries to stderr. "
+    "Exit codes: 0 ok, 1 failure, 2 bad usage."
+)
 
 # Each module registers its commands on `app` when imported.
 _COMMAND_MODULES = (
@@ -53,8 +64,9 @@ _COMMAND_MODULES = (
 @app.callback()
 def _global(
     ctx: typer.Context,
+    # Text, not a Path: Path("") would turn an empty --data-dir into the current directory.
     data_dir: Annotated[
-        Path | None, typer.Option(help="Where local data lives (default ./data).")
+        str | None, typer.Option(help="Where local data lives (default ./data).")
     ] = None,
     config: Annotated[
         Path | None, typer.Option(help="Path to vitrina.toml (or VITRINA_CONFIG).")
@@ -90,7 +102,9 @@ def _hoist_global_options(argv: list[str]) -> list[str]:
     while i < len(argv):
         arg = argv[i]
         name = arg.split("=", 1)[0]
-        if name in _GLOBAL_VALUE_OPTIONS:
+        if arg in _GLOBAL_FLAGS:
+            front.append(arg)
+        elif name in _GLOBAL_VALUE_OPTIONS:
             if "=" in arg:
                 front.append(arg)
             elif i + 1 < len(argv):
@@ -109,11 +123,20 @@ def _load_commands() -> None:
         importlib.import_module(name)
 
 
+def _add_global_help(command: click_core.Command) -> None:
+    """Put the global options under the --help of every sub-command, at every depth."""
+    if command.epilog is None:
+        command.epilog = GLOBAL_OPTIONS_HELP
+    for sub in getattr(command, "commands", {}).values():
+        _add_global_help(sub)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the app; bad usage prints one line and exits 2, never a traceback."""
     _load_commands()
     args = _hoist_global_options(list(sys.argv[1:] if argv is None else argv))
     command = typer.main.get_command(app)
+    _add_global_help(command)
     try:
         # Without standalone mode click returns the code of a `typer.Exit(n)` instead of raising.
         returned = command.main(args=args, prog_name="vitrina", standalone_mode=False)

@@ -22,14 +22,12 @@ def show(
 ) -> None:
     """Show every setting of the resolved profile (passwords masked)."""
     settings = settings_from(ctx)
+    # Spelled as in vitrina.toml, so a row can be pasted back (durations as "5m", not ms).
     rows = [
-        ("general", "profile", settings.profile),
-        ("general", "data_dir", str(settings.data_dir)),
+        (section, key, mask_secrets(value, key))
+        for section, kv in settings.as_toml().items()
+        for key, value in kv.items()
     ]
-    for section, kv in settings.values.items():
-        if section == "general":
-            continue
-        rows += [(section, key, mask_secrets(value, key)) for key, value in kv.items()]
     if as_json:
         doc: dict[str, dict[str, object]] = {}
         for section, key, value in rows:

@@ -8,19 +8,32 @@ from urllib.parse import urlsplit
 
 import typer
 
-from vitrina.cli.app import app, err_console, out_console, settings_from
+from vitrina.cli.app import app, err_console, settings_from
 from vitrina.cli.progress import summary_table
 from vitrina.errors import UsageError
+from vitrina.pipelines.interval import Interval
 from vitrina.timeutil import parse_instant_ms
 
 
-def _instant(option: str, value: str | None) -> int | None:
-    if value is None:
-        return None
+def _instant(option: str, value: str) -> int:
     try:
         return parse_instant_ms(value)
     except ValueError as exc:
         raise UsageError(f"{option}: {exc}") from exc
+
+
+# An open side of --start/--end: from the epoch, or up to year 10000 (past any instant).
+_OPEN_START_MS, _OPEN_END_MS = 0, 253_402_300_800_000
+
+
+def _interval(start: str | None, end: str | None) -> Interval | None:
+    if start is None and end is None:
+        return None
+    start_ms = _OPEN_START_MS if start is None else _instant("--start", start)
+    end_ms = _OPEN_END_MS if end is None else _instant("--end", end)
+    if start_ms >= end_ms:
+        raise UsageError("--start must be before --end")
+    return Interval(start_ms, end_ms)
 
 
 def _folder(value: str | None) -> Path | None:
@@ -57,16 +70,14 @@ def ingest(
     """Validate, clean and load into the warehouse; bad records go to raw.quarantine."""
     settings = settings_from(ctx)
     folder = _folder(from_dir)
-    start_ms, end_ms = _instant("--start", start), _instant("--end", end)
-    if start_ms is not None and end_ms is not None and start_ms >= end_ms:
-        raise UsageError("--start must be before --end")
-    if folder is not None and (start_ms is not None or end_ms is not None):
+    interval = _interval(start, end)
+    if folder is not None and interval is not None:
         raise UsageError("--from DIR reads whole files: leave out --start/--end")
-    from vitrina.ingest import run_ingest
+    from vitrina.pipelines import ingest as ingest_job
 
     with err_console.status("ingesting"):
-        report = run_ingest(settings, start_ms=start_ms, end_ms=end_ms, from_dir=folder)
-    out_console.print(summary_table("vitrina ingest", report.rows()))
+        report = ingest_job.run(settings, interval, from_dir=folder)
+    err_console.print(summary_table("vitrina ingest", report.rows()))
     if report.emptied:
         err_console.print(
             f"emptied (absent or empty in --from): {', '.join(report.emptied)}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from vitrina.cli.app import app, err_console, out_console, settings_from
+from vitrina.cli.app import app, err_console, settings_from
 from vitrina.cli.progress import summary_table
 
 
@@ -16,4 +16,4 @@ def publish(ctx: typer.Context) -> None:
     settings = settings_from(ctx)
     with err_console.status("publishing marts and serving data"):
         report = run_publish(settings)
-    out_console.print(summary_table(f"vitrina publish ({settings.profile})", report.rows()))
+    err_console.print(summary_table(f"vitrina publish ({settings.profile})", report.rows()))

@@ -8,11 +8,13 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from vitrina.cli.app import app, err_console, out_console, settings_from
+from vitrina.cli.app import app, err_console, settings_from
 from vitrina.cli.query_cmd import _rich_table, run_query
 from vitrina.config import Settings
 from vitrina.errors import VitrinaError
-from vitrina.pipelines.run import RunReport, run_all
+from vitrina.pipelines import run as run_job
+from vitrina.pipelines.interval import default_interval
+from vitrina.pipelines.run import RunReport
 from vitrina.pipelines.simulate import params_from_settings
 
 # The marts a person looks at first after a run.
@@ -35,6 +37,8 @@ def _steps_table(settings: Settings, report: RunReport) -> Table:
     table.add_column("step")
     table.add_column("time", justify="right")
     table.add_column("figures")
+    if report.interval is not None:
+        table.add_row(Text("interval"), "", Text(str(report.interval)))
     for name, result, seconds in report.steps:
         figures = "\n".join(f"{k}: {v}" for k, v in result.rows())
         table.add_row(Text(name), f"{seconds:.2f} s", Text(figures))
@@ -51,7 +55,10 @@ def run(
     scale: Annotated[str | None, typer.Option(help="Scale preset (default classic).")] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed.")] = None,
     duration: Annotated[str | None, typer.Option(help="Simulated time (default 1d).")] = None,
-    start: Annotated[str | None, typer.Option(help="Start of live activity (default now).")] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(help="Start of the simulated interval (default now: the interval ends now)."),
+    ] = None,
     faults: Annotated[
         bool, typer.Option("--faults", help="Inject faults into the simulated data.")
     ] = False,
@@ -64,13 +71,15 @@ def run(
         simulate={"seed": seed, "scale": scale, "duration": duration, "start": start},
         faults={"enabled": True if faults else None},
     )
-    params_from_settings(settings)  # validate before anything is written
+    interval = default_interval(settings)
+    params_from_settings(settings, "all", interval)  # validate before anything is written
 
     def on_step(name: str) -> None:
         err_console.print(f"▶ {name}", markup=False)
 
-    report = run_all(settings, on_step=on_step)
-    out_console.print(_steps_table(settings, report))
+    report = run_job.run(settings, interval, on_step=on_step)
+    # The whole report is a summary of what the run did: stderr, like every command's summary.
+    err_console.print(_steps_table(settings, report))
     for title, sql in _HEADLINES:
         try:
             rows = run_query(settings, "marts", sql)
@@ -79,4 +88,4 @@ def run(
             continue
         table = _rich_table(rows)
         table.title = title
-        out_console.print(table)
+        err_console.print(table)

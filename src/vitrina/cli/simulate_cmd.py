@@ -8,7 +8,8 @@ import typer
 
 from vitrina.cli.app import app, err_console, settings_from
 from vitrina.cli.progress import progress_bar, summary_table
-from vitrina.pipelines.simulate import params_from_settings, run_simulate
+from vitrina.pipelines import simulate as simulate_job
+from vitrina.pipelines.interval import default_interval
 
 
 @app.command()
@@ -19,7 +20,11 @@ def simulate(
         int | None, typer.Option(help="Random seed: same seed and parameters, same bytes.")
     ] = None,
     start: Annotated[
-        str | None, typer.Option(help="Start of live activity (ISO-8601 or 'now').")
+        str | None,
+        typer.Option(
+            help="Start of the simulated interval (ISO-8601), or 'now': at speed 0 the "
+            "interval then ends now, a live run (--speed > 0) starts now."
+        ),
     ] = None,
     duration: Annotated[str | None, typer.Option(help="Simulated time, e.g. 1h, 1d.")] = None,
     speed: Annotated[
@@ -56,8 +61,9 @@ def simulate(
         },
         faults={"enabled": True if faults else None},
     )
-    params_from_settings(settings, domain)  # validate before anything is shown or written
+    interval = default_interval(settings)
+    simulate_job.params_from_settings(settings, domain, interval)  # validate before writing
     with progress_bar("simulating hours") as update:
-        report = run_simulate(settings, domain=domain, to=to, on_progress=update)
+        report = simulate_job.run(settings, interval, domain=domain, to=to, on_progress=update)
     rows = report.rows() + [(k, v) for k, v in report.outputs.items()]
     err_console.print(summary_table("vitrina simulate", rows))

@@ -148,11 +148,12 @@ def stream(
     ] = 100_000,
 ) -> None:
     """Run the streaming job: windowed click counts from the event log or Kafka, exactly once."""
-    from vitrina.stream.job import run_stream  # heavy imports only for this command
+    from vitrina.pipelines import stream as stream_job
 
     settings = settings_from(ctx, stream={"size": size, "hop": hop, "lateness": lateness})
-    report = run_stream(
+    report = stream_job.run(
         settings,
+        None,
         follow=follow,
         source_url=from_url,
         sink_url=to_url,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from vitrina.cli.app import app, err_console, out_console, settings_from
+from vitrina.cli.app import app, err_console, settings_from
 from vitrina.cli.progress import summary_table
 
 
@@ -18,9 +18,9 @@ def transform(
     ] = None,
 ) -> None:
     """Build the dbt models (staging -> intermediate -> marts) and run their tests."""
-    settings = settings_from(ctx)
-    from vitrina.warehouse.transform import run_transform
+    from vitrina.pipelines import transform as transform_job
 
+    settings = settings_from(ctx)
     with err_console.status("dbt build"):
-        report = run_transform(settings, select=select)
-    out_console.print(summary_table("vitrina transform", report.rows()))
+        report = transform_job.run(settings, select=select)
+    err_console.print(summary_table("vitrina transform", report.rows()))

@@ -149,12 +149,12 @@ class IngestOptions:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IngestOptions:
-        section = settings.values.get("ingest", {})
-        path = str(section.get("mapping") or "")
+        section = settings.ingest
+        path = section.mapping
         return cls(
-            status_map=dict(section.get("status_map") or {}),
-            naive_as_utc=bool(section.get("naive_as_utc", False)),
-            round_money=bool(section.get("round_money", False)),
+            status_map=dict(section.status_map),
+            naive_as_utc=section.naive_as_utc,
+            round_money=section.round_money,
             mapping=load_mapping(Path(path).expanduser()) if path else MappingFile(),
         )
 

@@ -129,8 +129,8 @@ def _read_inputs(
     done: Callable[[list[Prepared]], None]
     # The event topics under the profile's names (the simulator and the stream use the same).
     topics = {
-        "clicks": str(settings.get("kafka", "clicks_topic")),
-        "registrations": str(settings.get("kafka", "registrations_topic")),
+        "clicks": settings.kafka.clicks_topic,
+        "registrations": settings.kafka.registrations_topic,
     }
     if urlsplit(url).scheme == "kafka":
         from vitrina.eventlog.kafka import bootstrap_of

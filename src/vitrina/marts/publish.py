@@ -304,13 +304,13 @@ def run_publish(settings: Settings) -> PublishReport:
         inputs.product_popularity,
         top_categories=TOP_CATEGORIES,
         per_user=RECS_PER_USER,
-        click_weight=float(settings.get("scoring", "click_weight")),
-        units_weight=float(settings.get("scoring", "units_weight")),
+        click_weight=settings.scoring.click_weight,
+        units_weight=settings.scoring.units_weight,
     )
     top = (
         inputs.marts[TOP_MART]
         .sort_by([("rank", "ascending"), ("product_id", "ascending")])
-        .slice(0, int(settings.get("scoring", "top_n")))
+        .slice(0, settings.scoring.top_n)
     )
     with open_serving(settings.backend("serving")) as serving:
         outcome = serving.publish(top, recs)

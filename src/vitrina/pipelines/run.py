@@ -6,26 +6,31 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from vitrina.config import Settings
-from vitrina.pipelines.simulate import run_simulate
+from vitrina.pipelines import ingest, publish, simulate, stream, transform
+from vitrina.pipelines.interval import Interval, Report, default_interval
 
-__all__ = ["STEPS", "RunReport", "run_all"]
+__all__ = ["STEPS", "RunReport", "run", "run_all"]
 
 log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass
 class RunReport:
     """What each step reported, and how long it took."""
 
-    steps: list[tuple[str, Any, float]] = field(default_factory=list)
+    interval: Interval | None = None
+    steps: list[tuple[str, Report, float]] = field(default_factory=list)
     elapsed_s: float = 0.0
 
     def rows(self) -> list[tuple[str, str]]:
         """Every figure of every step, ``step.what`` -> value."""
         out: list[tuple[str, str]] = []
+        if self.interval is not None:
+            out.append(("interval", str(self.interval)))
         for name, report, seconds in self.steps:
             out.append((name, f"{seconds:.2f} s"))
             out += [(f"{name}.{k}", v) for k, v in report.rows()]
@@ -33,36 +38,31 @@ class RunReport:
         return out
 
 
-def _simulate(settings: Settings, progress: Callable[[int, int], None] | None) -> Any:
-    return run_simulate(settings, domain="all", on_progress=progress)
+def _simulate(settings: Settings, interval: Interval, progress: Progress | None) -> Report:
+    return simulate.run(settings, interval, domain="all", on_progress=progress)
 
 
-def _stream(settings: Settings, progress: Callable[[int, int], None] | None) -> Any:
-    from vitrina.stream.job import run_stream
-
-    return run_stream(settings, follow=False)
+def _stream(settings: Settings, interval: Interval, progress: Progress | None) -> Report:
+    return stream.run(settings, interval)
 
 
-def _ingest(settings: Settings, progress: Callable[[int, int], None] | None) -> Any:
-    from vitrina.ingest.run import run_ingest
-
-    return run_ingest(settings)
-
-
-def _transform(settings: Settings, progress: Callable[[int, int], None] | None) -> Any:
-    from vitrina.warehouse.transform import run_transform
-
-    return run_transform(settings)
+def _ingest(settings: Settings, interval: Interval, progress: Progress | None) -> Report:
+    # What simulate just wrote is exactly what the ingest consumer has not read yet; reading
+    # "what is pending" also picks up slices an interrupted earlier run left behind.
+    return ingest.run(settings)
 
 
-def _publish(settings: Settings, progress: Callable[[int, int], None] | None) -> Any:
-    from vitrina.marts.publish import run_publish
-
-    return run_publish(settings)
+def _transform(settings: Settings, interval: Interval, progress: Progress | None) -> Report:
+    return transform.run(settings, interval)
 
 
-# The steps of the main job, in order. Each takes the settings and an optional progress callback.
-STEPS: list[tuple[str, Callable[[Settings, Callable[[int, int], None] | None], Any]]] = [
+def _publish(settings: Settings, interval: Interval, progress: Progress | None) -> Report:
+    return publish.run(settings, interval)
+
+
+# The steps of the main job, in order: each takes the settings, the interval and an optional
+# progress callback.
+STEPS: list[tuple[str, Callable[[Settings, Interval, Progress | None], Report]]] = [
     ("simulate", _simulate),
     ("stream", _stream),
     ("ingest", _ingest),
@@ -71,17 +71,28 @@ STEPS: list[tuple[str, Callable[[Settings, Callable[[int, int], None] | None], A
 ]
 
 
-def run_all(
-    settings: Settings, *, on_step: Callable[[str], Callable[[int, int], None] | None] | None = None
+def run(
+    settings: Settings,
+    interval: Interval | None = None,
+    *,
+    on_step: Callable[[str], Progress | None] | None = None,
 ) -> RunReport:
-    """Run every step; a failing step raises and stops the run (later steps need its output)."""
-    report = RunReport()
+    """Run every step for ``interval`` (default: the settings' simulate.start and duration).
+
+    A failing step raises and stops the run: later steps need its output.
+    """
+    interval = interval or default_interval(settings)
+    report = RunReport(interval=interval)
     t0 = time.perf_counter()
     for name, step in STEPS:
         t = time.perf_counter()
         progress = on_step(name) if on_step else None
-        log.info("step %s", name)
-        result = step(settings, progress)
+        log.info("step %s for %s", name, interval)
+        result = step(settings, interval, progress)
         report.steps.append((name, result, time.perf_counter() - t))
     report.elapsed_s = time.perf_counter() - t0
     return report
+
+
+# The name the CLI and earlier code know the main job by.
+run_all = run

@@ -56,8 +56,8 @@ class StreamReport:
 
 
 def spec_from_settings(settings: Settings) -> WindowSpec:
-    s = settings.section("stream")
-    return WindowSpec(int(s["size"]), int(s["hop"]), int(s["lateness"]))
+    s = settings.stream
+    return WindowSpec(s.size_ms, s.hop_ms, s.lateness_ms)
 
 
 def run_stream(
@@ -77,10 +77,10 @@ def run_stream(
     spec = spec_from_settings(settings)
     source = source_url or settings.backend("eventlog")
     sink = sink_url or source
-    kafka = settings.section("kafka")
+    kafka = settings.kafka
     state_dir = settings.data_dir / "stream"
     marts_url = settings.backend("marts") if marts else None
-    idle_ms = int(settings.get("stream", "idle_timeout"))
+    idle_ms = settings.stream.idle_timeout_ms
     scheme = urlsplit(source).scheme
     status_path = state_dir / (
         "status.json"
@@ -99,9 +99,9 @@ def run_stream(
                 sink_url=sink,
                 marts_url=marts_url,
                 spec=spec,
-                input_topic=str(kafka["clicks_topic"]),
-                output_topic=str(kafka["output_topic"]),
-                partitions=int(kafka["partitions"]),
+                input_topic=kafka.clicks_topic,
+                output_topic=kafka.output_topic,
+                partitions=kafka.partitions,
                 group=group or "vitrina-stream",
                 instance=instance,
                 follow=follow,
@@ -119,9 +119,9 @@ def run_stream(
                 marts_url=marts_url,
                 state_dir=state_dir,
                 spec=spec,
-                input_topic=str(kafka["clicks_topic"]),
-                output_topic=str(kafka["output_topic"]),
-                slice_ms=int(settings.get("simulate", "slice")),
+                input_topic=kafka.clicks_topic,
+                output_topic=kafka.output_topic,
+                slice_ms=settings.simulate.slice_ms,
                 follow=follow,
                 idle_timeout_ms=idle_ms,
                 on_batch=reporter.update,

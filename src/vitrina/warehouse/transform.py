@@ -74,12 +74,12 @@ def dbt_env(warehouse_url: str) -> tuple[str, dict[str, str]]:
 def dbt_vars(settings: Settings) -> dict[str, Any]:
     """The dbt vars the marts read: scoring weights and the stream's window parameters."""
     return {
-        "click_weight": float(settings.get("scoring", "click_weight")),
-        "units_weight": float(settings.get("scoring", "units_weight")),
-        "top_n": int(settings.get("scoring", "top_n")),
-        "window_size_ms": int(settings.get("stream", "size")),
-        "window_hop_ms": int(settings.get("stream", "hop")),
-        "lateness_ms": int(settings.get("stream", "lateness")),
+        "click_weight": settings.scoring.click_weight,
+        "units_weight": settings.scoring.units_weight,
+        "top_n": settings.scoring.top_n,
+        "window_size_ms": settings.stream.size_ms,
+        "window_hop_ms": settings.stream.hop_ms,
+        "lateness_ms": settings.stream.lateness_ms,
     }
 
 

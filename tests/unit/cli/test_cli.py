@@ -8,6 +8,7 @@ import orjson
 import pytest
 
 from vitrina.cli import main
+from vitrina.timeutil import parse_instant_ms, utc_now_ms
 
 
 def test_simulate_writes_events_and_source(
@@ -47,6 +48,12 @@ def test_simulate_writes_events_and_source(
         (["simulate", "--start", "yesterday-ish"], "simulate.start"),
         (["simulate", "--nope"], "No such option"),
         (["run", "--profile", "cloud"], "profile"),
+        (["simulate", "--speed", "nan"], "simulate.speed"),
+        (["simulate", "--speed", "inf"], "simulate.speed"),
+        (["simulate", "--duration", "99999999999d"], "simulate.duration"),
+        (["simulate", "--duration", "3600000"], "simulate.duration"),
+        (["run", "--duration", "0"], "simulate.duration"),
+        (["ingest", "--start", "2026-11-02", "--end", "2026-11-02"], "--start"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(
@@ -74,10 +81,15 @@ def test_run_prints_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         ]
     )
     assert code == 0
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    # A run's report is a summary: stderr, leaving stdout for data.
+    out = captured.err
+    assert captured.out == ""
     for step in ("simulate", "ingest", "transform", "publish"):
         assert f"│ {step}" in out
     assert "events.clicks:" in out and "top products" in out
+    assert "│ interval" in out
+    assert "[2026-11-02T00:00:00.000Z," in out and "2026-11-02T02:00:00.000Z)" in out
     assert (
         main(
             [
@@ -146,3 +158,76 @@ def test_simulate_writes_clicks_under_the_configured_topic(
         "registrations",
         "shop.clicks",
     ]
+
+
+def test_start_now_at_speed_0_simulates_the_interval_that_ends_now(tmp_path: Path) -> None:
+    before_ms = utc_now_ms()
+    args = ["simulate", "--scale", "tiny", "--duration", "2h", "--domain", "clickstream"]
+    code = main(["--data-dir", str(tmp_path), *args])
+    after_ms = utc_now_ms()
+    assert code == 0
+    stamps = [
+        parse_instant_ms(orjson.loads(line)["ts"])
+        for path in (tmp_path / "events" / "clicks").rglob("*.jsonl")
+        for line in path.read_bytes().splitlines()
+    ]
+    assert len(stamps) > 10
+    # Nothing dated in the future; the two hours before now are covered.
+    assert max(stamps) < after_ms
+    assert min(stamps) >= before_ms - before_ms % 60_000 - 2 * 3_600_000
+    assert max(stamps) > before_ms - 3_600_000
+
+
+def test_summaries_go_to_stderr_and_stdout_stays_for_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = ["--data-dir", str(tmp_path)]
+    args = ["--scale", "tiny", "--start", "2026-11-02", "--duration", "1h"]
+    assert main([*data, "simulate", *args]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["ingest", *data]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "vitrina ingest" in captured.err and "records from" in captured.err
+    # Data does go to stdout.
+    assert main([*data, "config", "show", "--json"]) == 0
+    assert orjson.loads(capsys.readouterr().out)["general"]["data_dir"] == str(tmp_path)
+
+
+def _all_commands() -> list[list[str]]:
+    import typer
+
+    from vitrina.cli.app import _load_commands, app
+
+    _load_commands()
+    out: list[list[str]] = []
+
+    def walk(command: object, path: list[str]) -> None:
+        subs = getattr(command, "commands", {})
+        if not subs:
+            out.append(path)
+        for name, sub in subs.items():
+            if not getattr(sub, "hidden", False):
+                walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return out
+
+
+def test_every_subcommand_help_names_the_global_options(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    commands = _all_commands()
+    assert ["simulate"] in commands and ["config", "show"] in commands and len(commands) >= 12
+    for path in commands:
+        assert main([*path, "--help"]) == 0, path
+        text = " ".join(capsys.readouterr().out.split())
+        for option in ("--data-dir DIR", "--config FILE", "--profile local|stack", "-v/--verbose"):
+            assert option in text, (path, option)
+
+
+def test_verbose_is_global_before_or_after_the_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["config", "show", "--json", "-v", "--data-dir", str(tmp_path)]) == 0
+    assert orjson.loads(capsys.readouterr().out)["stream"]["size"] == "5m"

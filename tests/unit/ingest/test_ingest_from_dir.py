@@ -105,7 +105,7 @@ def test_cli_ingest_from_dir(
     settings: Settings, world_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = main(["--data-dir", str(settings.data_dir), "ingest", "--from", str(world_dir)])
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err  # a summary: stderr
     assert code == 0
     assert "read 23, loaded 21, duplicates 1, quarantined 1" in out
 

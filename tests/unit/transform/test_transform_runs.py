@@ -65,7 +65,7 @@ def test_cli_transform_prints_the_summary(
     ensure_tables(wh)
     wh.close()
     code = main(["--data-dir", str(tmp_path), "transform", "--select", "stg_shop__users"])
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err  # a summary: stderr
     assert code == 0
     assert "models built" in out and "duckdb" in out
 
