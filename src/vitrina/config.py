@@ -9,32 +9,23 @@ from __future__ import annotations
 import copy
 import logging
 import os
-import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
+from vitrina.backends import ROLE_SCHEMES, check_url
 from vitrina.errors import ConfigError
+from vitrina.redact import mask_secrets
 from vitrina.timeutil import parse_duration_ms, parse_instant_ms
 
 log = logging.getLogger(__name__)
 
 __all__ = ["PROFILES", "ROLES", "Settings", "load_settings", "mask_secrets"]
 
-ROLES: dict[str, tuple[str, ...]] = {
-    "eventlog": ("file", "kafka", "s3", "memory"),
-    "source": ("duckdb", "postgresql"),
-    "replica": ("duckdb", "sqlite", "mysql"),
-    "warehouse": ("duckdb", "postgresql"),
-    "marts": ("chdb", "clickhouse"),
-    "graph": ("igraph", "bolt", "neo4j"),
-    "serving": ("file", "redis"),
-    "alerts": ("log", "telegram", "smtp"),
-    "objectstore": ("file", "s3"),
-}
+# Role -> the URL schemes its registered leaves accept (vitrina.backends finds the leaves).
+ROLES: Mapping[str, tuple[str, ...]] = ROLE_SCHEMES
 
 _LOCAL_BACKENDS = {
     "eventlog": "file://{data_dir}/events",
@@ -183,8 +174,6 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], str]]] = {
     },
 }
 
-_SECRET_KEY = re.compile(r"(password|secret|token|api_key)", re.I)
-
 
 @dataclass(frozen=True)
 class Settings:
@@ -321,12 +310,12 @@ def _build(raw: dict[str, dict[str, Any]], path: Path | None) -> Settings:
     data_dir = Path(values["general"]["data_dir"]).expanduser()
     for role, schemes in ROLES.items():
         url = str(values["backends"][role]).replace("{data_dir}", str(data_dir.absolute()))
-        scheme = urlsplit(url).scheme
-        if scheme not in schemes:
+        problem = check_url(role, url)
+        if problem:
             raise ConfigError(
                 f"backends.{role}",
-                f"unsupported URL {mask_secrets(url)!r}",
-                ", ".join(f"{s}://" for s in schemes),
+                f"{problem} in URL {mask_secrets(url)!r}",
+                ", ".join(f"{s}://" for s in schemes) or None,
             )
         values["backends"][role] = url
     stream = values["stream"]
@@ -346,17 +335,3 @@ def _build(raw: dict[str, dict[str, Any]], path: Path | None) -> Settings:
     return Settings(
         profile=values["general"]["profile"], data_dir=data_dir, config_file=path, values=frozen
     )
-
-
-def mask_secrets(value: Any, key: str = "") -> Any:
-    """Hide passwords in URLs and values of secret-looking keys."""
-    if key and _SECRET_KEY.search(key):
-        return "***"
-    if isinstance(value, str) and "://" in value:
-        parts = urlsplit(value)
-        if parts.password:
-            netloc = f"{parts.username}:***@{parts.hostname}" + (
-                f":{parts.port}" if parts.port else ""
-            )
-            return urlunsplit(parts._replace(netloc=netloc))
-    return value

@@ -17,8 +17,8 @@ import orjson
 import pytest
 from confluent_kafka import Producer
 
+from vitrina.eventlog.kafka import read_topic
 from vitrina.stream.engine import EmittedWindows, WindowEngine, WindowSpec
-from vitrina.stream.kafka_read import read_topic
 from vitrina.timeutil import format_ts_ms
 
 SPEC = WindowSpec(300_000, 60_000, 30_000)

@@ -18,6 +18,7 @@ try:  # typer >= 0.25 vendors its own copy of click
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exc  # type: ignore[no-redef]
 from vitrina.errors import UsageError, VitrinaError
+from vitrina.redact import RedactingFilter, mask_text
 
 __all__ = ["app", "err_console", "main", "out_console", "settings_from"]
 
@@ -69,6 +70,8 @@ def _global(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    for handler in logging.getLogger().handlers:  # no log line prints a password
+        handler.addFilter(RedactingFilter())
     ctx.obj = {"data_dir": data_dir, "config": config, "profile": profile}
 
 
@@ -122,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         err_console.print(exc.ctx.get_help() if exc.ctx else "", markup=False, highlight=False)
         return 2
     except click_exc.UsageError as exc:
-        print(f"vitrina: error: {exc.format_message()}", file=sys.stderr)
+        print(f"vitrina: error: {mask_text(exc.format_message())}", file=sys.stderr)
         return 2
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
@@ -130,10 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         print("vitrina: aborted", file=sys.stderr)
         return 130
     except UsageError as exc:
-        print(f"vitrina: error: {exc}", file=sys.stderr)
+        print(f"vitrina: error: {mask_text(str(exc))}", file=sys.stderr)
         return 2
     except VitrinaError as exc:
-        print(f"vitrina: failed: {exc}", file=sys.stderr)
+        print(f"vitrina: failed: {mask_text(str(exc))}", file=sys.stderr)
         return exc.exit_code
     return returned if isinstance(returned, int) and not isinstance(returned, bool) else 0
 

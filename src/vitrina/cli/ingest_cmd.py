@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import urlsplit
 
 import typer
 
+from vitrina.backends import file_path
 from vitrina.cli.app import app, err_console, out_console, settings_from
 from vitrina.cli.progress import summary_table
 from vitrina.errors import UsageError
@@ -26,12 +26,11 @@ def _instant(option: str, value: str | None) -> int | None:
 def _folder(value: str | None) -> Path | None:
     if value is None:
         return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("", "file"):
+    path = file_path(value)
+    if path is None:
         raise UsageError(
             f"--from {value}: give a local folder (DIR/<entity>/*.jsonl) or file:// URL"
         )
-    path = Path(parts.path if parts.scheme else value)
     if not path.is_dir():
         raise UsageError(f"--from {value}: not a directory")
     return path

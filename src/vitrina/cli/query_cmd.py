@@ -9,15 +9,14 @@ import io
 import sys
 from decimal import Decimal
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import unquote, urlsplit
 
 import orjson
 import pyarrow as pa
 import typer
 from rich.table import Table
 
+from vitrina.backends import local_path
 from vitrina.cli.app import app, out_console, settings_from
 from vitrina.config import Settings
 from vitrina.errors import BackendError, VitrinaError
@@ -38,20 +37,16 @@ class Format(StrEnum):
     csv = "csv"
 
 
-def _missing_file(url: str) -> str | None:
+def _missing_file(store: str, url: str) -> str | None:
     """The local path of an embedded store that does not exist yet (querying must not create it)."""
-    parts = urlsplit(url)
-    if parts.scheme in ("duckdb", "chdb", "file"):
-        path = unquote(parts.netloc + parts.path)
-        if path and path != ":memory:" and not Path(path).exists():
-            return path
-    return None
+    path = local_path(store, url)
+    return str(path) if path is not None and not path.exists() else None
 
 
 def run_query(settings: Settings, store: str, sql: str) -> pa.Table:
     """Run ``sql`` on the profile's ``store`` and return the rows as Arrow."""
     url = settings.backend(store)
-    missing = _missing_file(url)
+    missing = _missing_file(store, url)
     if missing is not None and store == "serving":
         from vitrina.serve.sql_over_set import query_serving
 

@@ -88,27 +88,18 @@ class Batch:
         self.frames.append(frame)
 
 
-def read_log(
-    eventlog: Any,
-    manifest: Any,
-    topic: str,
-    start_ms: int | None,
-    end_ms: int | None,
-    entity: str | None = None,
-) -> Batch:
-    """Slice files of ``topic`` (holding ``entity``, by default the topic's name): every file of
-    the interval when one is given, else those pending."""
-    if not hasattr(eventlog, "list"):
-        raise UsageError(
-            "ingest reads the event log from files; point backends.eventlog at a file:// or s3:// log"
-        )
-    interval = start_ms is not None or end_ms is not None
-    files = eventlog.list(topic, start_ms, end_ms) if interval else manifest.pending(topic)
-    batch = Batch(entity or topic, snapshot=False)
-    for f in files:
-        batch.add_jsonl(eventlog.read(f), f.name)
-        batch.slice_files.append(f)
-    log.info("event log %s: %d files, %d records", topic, len(files), batch.read_count)
+def read_log(consumed: Any, entity: str | None = None) -> Batch:
+    """The chunks an event-log consumer read (:class:`vitrina.eventlog.Consumed`) as a batch of
+    ``entity`` (by default the topic's name)."""
+    batch = Batch(entity or consumed.topic, snapshot=False, keyed=consumed.keyed)
+    for chunk in consumed.chunks:
+        batch.add_jsonl(chunk.payload, chunk.name, line_numbers=chunk.line_numbers)
+    log.info(
+        "event log %s: %d chunks, %d records",
+        consumed.topic,
+        len(consumed.chunks),
+        batch.read_count,
+    )
     return batch
 
 

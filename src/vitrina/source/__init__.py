@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from importlib import resources
 from typing import Protocol
-from urllib.parse import urlsplit
 
 import pyarrow as pa
 
-from vitrina.errors import UsageError
+from vitrina.backends import open_backend
 
 __all__ = ["ENTITY_TABLES", "SourceDB", "open_source", "schema_sql"]
 
@@ -35,13 +34,5 @@ def schema_sql() -> str:
 
 def open_source(url: str) -> SourceDB:
     """The OLTP source named by ``url`` (``duckdb:///path`` or ``postgresql://...``)."""
-    scheme = urlsplit(url).scheme
-    if scheme == "duckdb":
-        from vitrina.source.duckdb_source import DuckDBSource
-
-        return DuckDBSource(url)
-    if scheme in ("postgresql", "postgres"):
-        from vitrina.source.postgres_source import PostgresSource
-
-        return PostgresSource(url)
-    raise UsageError(f"source URL {url!r}: scheme must be duckdb or postgresql")
+    source: SourceDB = open_backend("source", url)
+    return source

@@ -28,7 +28,7 @@ TABLE = pa.table(
 
 
 def test_open_warehouse_rejects_unknown_schemes() -> None:
-    with pytest.raises(UsageError, match="duckdb:// or postgresql://"):
+    with pytest.raises(UsageError, match="duckdb://, postgresql://"):
         open_warehouse("mysql://x/y")
 
 
