@@ -177,3 +177,20 @@ def test_cli_error_and_failure_lines_are_masked(
     assert main(["--data-dir", str(tmp_path), "query", "select 1"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("vitrina: error: backends.serving") and SECRET not in err
+
+
+def test_simulate_summary_masks_its_outputs(tmp_path: Path) -> None:
+    # Before: the summary printed the event log and OLTP source URLs as given.
+    from vitrina.config import load_settings
+    from vitrina.pipelines.simulate import run_simulate
+
+    settings = load_settings(
+        data_dir=tmp_path,
+        environ={},
+        cwd=tmp_path,
+        overrides={
+            "simulate": {"scale": "tiny", "duration": "1h", "start": "2026-11-02T00:00:00Z"}
+        },
+    )
+    report = run_simulate(settings, domain="clickstream", to=f"memory://u:{SECRET}@sim/events")
+    assert report.outputs["event log"] == "memory://u:***@sim/events"

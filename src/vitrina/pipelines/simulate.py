@@ -10,6 +10,7 @@ from vitrina.atomicio import write_atomic
 from vitrina.config import Settings
 from vitrina.errors import UsageError
 from vitrina.eventlog import open_eventlog
+from vitrina.redact import mask_url
 from vitrina.simulate.faults import FaultRates
 from vitrina.simulate.run import DOMAINS, SimulationParams, SimulationReport, simulate
 from vitrina.source import open_source
@@ -102,9 +103,9 @@ def run_simulate(
         if source is not None:
             source.close()
         sink.close()
-    outputs = {"event log": to or settings.backend("eventlog")}
+    outputs = {"event log": mask_url(to or settings.backend("eventlog"))}
     if source is not None:
-        outputs["OLTP source"] = settings.backend("source")
+        outputs["OLTP source"] = mask_url(settings.backend("source"))
     if params.faults.any:
         outputs["fault manifest"] = str(manifest)
     return SimulationReport(
