@@ -6,13 +6,16 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from vitrina.errors import BackendError, UsageError
 from vitrina.ingest.clean import SEQ
 from vitrina.ingest.tables import EVENT_ENTITIES, SHOP_ENTITIES, TABLES
+
+if TYPE_CHECKING:
+    from vitrina.eventlog import Consumed
 
 __all__ = ["Batch", "read_dir", "read_log", "read_source"]
 
@@ -88,7 +91,7 @@ class Batch:
         self.frames.append(frame)
 
 
-def read_log(consumed: Any, entity: str | None = None) -> Batch:
+def read_log(consumed: Consumed, entity: str | None = None) -> Batch:
     """The chunks an event-log consumer read (:class:`vitrina.eventlog.Consumed`) as a batch of
     ``entity`` (by default the topic's name)."""
     batch = Batch(entity or consumed.topic, snapshot=False, keyed=consumed.keyed)
