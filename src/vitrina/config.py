@@ -29,14 +29,13 @@ import copy
 import logging
 import math
 import os
-import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
+from vitrina.backends import ROLE_SCHEMES, check_url
 from vitrina.config_sections import (
     BackendSettings,
     FaultSettings,
@@ -47,6 +46,7 @@ from vitrina.config_sections import (
     StreamSettings,
 )
 from vitrina.errors import ConfigError
+from vitrina.redact import mask_secrets
 from vitrina.timeutil import format_duration_ms, parse_duration_ms, parse_instant_ms
 
 log = logging.getLogger(__name__)
@@ -66,17 +66,8 @@ __all__ = [
     "mask_secrets",
 ]
 
-ROLES: dict[str, tuple[str, ...]] = {
-    "eventlog": ("file", "kafka", "s3", "memory"),
-    "source": ("duckdb", "postgresql"),
-    "replica": ("duckdb", "sqlite", "mysql"),
-    "warehouse": ("duckdb", "postgresql"),
-    "marts": ("chdb", "clickhouse"),
-    "graph": ("igraph", "bolt", "neo4j"),
-    "serving": ("file", "redis"),
-    "alerts": ("log", "telegram", "smtp"),
-    "objectstore": ("file", "s3"),
-}
+# Role -> the URL schemes its registered leaves accept (vitrina.backends finds the leaves).
+ROLES: Mapping[str, tuple[str, ...]] = ROLE_SCHEMES
 
 _LOCAL_BACKENDS = {
     "eventlog": "file://{data_dir}/events",
@@ -266,8 +257,6 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], str]]] = {
         "mapping": (str, "a mapping file (TOML) or empty"),
     },
 }
-
-_SECRET_KEY = re.compile(r"(password|secret|token|api_key)", re.I)
 
 
 # The typed class of each section; `general` is spread over Settings.profile and .data_dir.
@@ -465,12 +454,12 @@ def _build(raw: dict[str, dict[str, Any]], path: Path | None) -> Settings:
     data_dir = _check_data_dir(values["general"]["data_dir"])
     for role, schemes in ROLES.items():
         url = str(values["backends"][role]).replace("{data_dir}", str(data_dir.absolute()))
-        scheme = urlsplit(url).scheme
-        if scheme not in schemes:
+        problem = check_url(role, url)
+        if problem:
             raise ConfigError(
                 f"backends.{role}",
-                f"unsupported URL {mask_secrets(url)!r}",
-                ", ".join(f"{s}://" for s in schemes),
+                f"{problem} in URL {mask_secrets(url)!r}",
+                ", ".join(f"{s}://" for s in schemes) or None,
             )
         values["backends"][role] = url
     stream = values["stream"]
@@ -495,17 +484,3 @@ def _build(raw: dict[str, dict[str, Any]], path: Path | None) -> Settings:
     return Settings(
         profile=values["general"]["profile"], data_dir=data_dir, config_file=path, **typed
     )
-
-
-def mask_secrets(value: Any, key: str = "") -> Any:
-    """Hide passwords in URLs and values of secret-looking keys."""
-    if key and _SECRET_KEY.search(key):
-        return "***"
-    if isinstance(value, str) and "://" in value:
-        parts = urlsplit(value)
-        if parts.password:
-            netloc = f"{parts.username}:***@{parts.hostname}" + (
-                f":{parts.port}" if parts.port else ""
-            )
-            return urlunsplit(parts._replace(netloc=netloc))
-    return value

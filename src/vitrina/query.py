@@ -23,12 +23,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import orjson
 import pyarrow as pa
 from rich.table import Table
 
+from vitrina.backends import local_path
 from vitrina.config import Settings
 from vitrina.errors import BackendError, UsageError, VitrinaError
 
@@ -53,14 +53,10 @@ _SYSTEM_SCHEMAS = ("information_schema", "pg_catalog", "pg_toast")
 _INT64 = (-(2**63), 2**64 - 1)
 
 
-def _missing_file(url: str) -> str | None:
+def _missing_file(store: str, url: str) -> str | None:
     """The local path of an embedded store that does not exist yet (querying must not create it)."""
-    parts = urlsplit(url)
-    if parts.scheme in ("duckdb", "chdb", "file"):
-        path = unquote(parts.netloc + parts.path)
-        if path and path != ":memory:" and not Path(path).exists():
-            return path
-    return None
+    path = local_path(store, url)
+    return str(path) if path is not None and not path.exists() else None
 
 
 def split_statements(sql: str) -> list[str]:
@@ -118,7 +114,7 @@ def run_query(settings: Settings, store: str, sql: str) -> pa.Table:
     if not statements:
         raise UsageError("the query is empty: give a SQL statement")
     url = settings.backend(store)
-    missing = _missing_file(url)
+    missing = _missing_file(store, url)
     if missing is not None and store == "serving" and Path(missing).parent.is_dir():
         from vitrina.serve.sql_over_set import query_serving
 

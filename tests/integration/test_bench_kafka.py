@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from vitrina.bench.window_kafka import kafka_figures
+from vitrina.eventlog.kafka import read_topic
 from vitrina.stream.engine import WindowSpec
-from vitrina.stream.kafka_read import read_topic
 
 pytestmark = pytest.mark.services("kafka")
 

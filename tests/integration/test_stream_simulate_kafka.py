@@ -9,8 +9,7 @@ import pytest
 from confluent_kafka import Consumer, TopicPartition
 
 from vitrina.cli import main
-from vitrina.eventlog.kafka import KafkaEventLog, topic_partitions
-from vitrina.stream.kafka_read import read_topic
+from vitrina.eventlog.kafka import KafkaEventLog, read_topic, topic_partitions
 
 
 def _ends(bootstrap: str, topic: str) -> dict[int, int]:

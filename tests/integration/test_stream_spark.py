@@ -16,7 +16,7 @@ from tests.support.kafka_stream import (
     produce,
     stream_cmd,
 )
-from vitrina.stream.kafka_read import read_topic
+from vitrina.eventlog.kafka import read_topic
 
 JARS_CACHE = Path.home() / ".cache" / "vitrina" / "spark-jars"
 

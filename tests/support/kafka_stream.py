@@ -10,8 +10,8 @@ import numpy as np
 import orjson
 from confluent_kafka import Producer
 
+from vitrina.eventlog.kafka import read_topic
 from vitrina.stream.engine import EmittedWindows, WindowEngine, WindowSpec
-from vitrina.stream.kafka_read import read_topic
 from vitrina.timeutil import format_ts_ms
 
 __all__ = [

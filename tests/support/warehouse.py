@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -98,13 +100,16 @@ def parse_manifest(work: Path) -> Path:
     """dbt's manifest of the project (``dbt parse``, no warehouse needed); returns its path."""
     from dbt.cli.main import dbtRunner
 
-    from vitrina.warehouse.transform import dbt_env, project_dir
+    from vitrina.warehouse import dbt_target
+    from vitrina.warehouse.transform import dbt_profile, project_dir
 
     project = project_dir()
-    target, env = dbt_env(f"duckdb://{work}/parse.duckdb")
-    env["DBT_VITRINA_THREADS"] = "1"
-    args = ["parse", "--project-dir", str(project), "--profiles-dir", str(project)]
-    args += ["--target", target, "--target-path", str(work / "target")]
+    target = dbt_target(f"duckdb://{work}/parse.duckdb")
+    profile, env = dbt_profile(target, threads=1)
+    (work / "profile").mkdir(parents=True, exist_ok=True)
+    (work / "profile" / "profiles.yml").write_text(json.dumps(profile))
+    args = ["parse", "--project-dir", str(project), "--profiles-dir", str(work / "profile")]
+    args += ["--target", target.name, "--target-path", str(work / "target")]
     args += ["--log-path", str(work / "logs"), "--quiet", "--no-send-anonymous-usage-stats"]
     with pytest.MonkeyPatch.context() as mp:
         for key, value in env.items():
@@ -130,6 +135,9 @@ def cached_manifest(config: pytest.Config) -> Path:
     for path in sorted(project.rglob("*")):
         if path.suffix in (".yml", ".sql") and "target" not in path.parts:
             digest.update(str(path.relative_to(project)).encode() + path.read_bytes())
-    work = Path(config.cache.mkdir(f"dbt-manifest-{digest.hexdigest()[:16]}"))
+    name = f"dbt-manifest-{digest.hexdigest()[:16]}"
+    # pytest's cache when it is on (-p no:cacheprovider turns it off): a temp folder then.
+    cache = getattr(config, "cache", None)
+    work = Path(cache.mkdir(name)) if cache else Path(tempfile.gettempdir()) / "vitrina" / name
     manifest = work / "target" / "manifest.json"
     return manifest if manifest.is_file() else parse_manifest(work)

@@ -221,13 +221,10 @@ def resolve_kafka(option: str, default_url: str = "kafka://127.0.0.1:9092") -> s
     if option != "auto":
         require_kafka_extras()
         return url
-    try:
-        from confluent_kafka.admin import AdminClient
+    from vitrina.eventlog.kafka.client import bootstrap_of, reachable
 
-        bootstrap = url.split("://", 1)[-1].rstrip("/")
-        AdminClient({"bootstrap.servers": bootstrap}).list_topics(timeout=3)
-    except Exception as exc:
-        log.info("no Kafka at %s (%s): Kafka figures are null", url, exc)
+    if not reachable(bootstrap_of(url), timeout_s=3):
+        log.info("no Kafka at %s: Kafka figures are null", url)
         return None
     require_kafka_extras()
     return url

@@ -13,7 +13,7 @@ import polars as pl
 
 from vitrina.bench.events import bench_events
 from vitrina.bench.extras import require
-from vitrina.eventlog.kafka import bootstrap_of, ensure_topics
+from vitrina.eventlog.kafka.client import bootstrap_of, ensure_topics, producer
 from vitrina.stream.engine import WindowSpec
 from vitrina.stream.sinks import Counters
 
@@ -51,16 +51,12 @@ def _payloads(n: int, products: int, rate_per_s: int) -> tuple[list[bytes], list
 
 
 def _produce(bootstrap: str, topic: str, values: list[bytes], keys: list[bytes]) -> None:
-    from confluent_kafka import Producer
-
-    p = Producer(
-        {
-            "bootstrap.servers": bootstrap,
-            "linger.ms": 50,
-            "batch.num.messages": 100_000,
-            "queue.buffering.max.messages": 2_000_000,
-            "compression.type": "lz4",
-        }
+    p = producer(
+        bootstrap,
+        linger_ms=50,
+        batch_num_messages=100_000,
+        queue_buffering_max_messages=2_000_000,
+        compression_type="lz4",
     )
     for v, k in zip(values, keys, strict=True):
         while True:

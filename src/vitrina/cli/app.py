@@ -20,6 +20,7 @@ except ImportError:  # pragma: no cover
     from click import core as click_core  # type: ignore[no-redef]
     from click import exceptions as click_exc  # type: ignore[no-redef]
 from vitrina.errors import UsageError, VitrinaError
+from vitrina.redact import RedactingFilter, mask_text
 
 __all__ = ["app", "err_console", "main", "out_console", "settings_from"]
 
@@ -81,6 +82,8 @@ def _global(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    for handler in logging.getLogger().handlers:  # no log line prints a password
+        handler.addFilter(RedactingFilter())
     ctx.obj = {"data_dir": data_dir, "config": config, "profile": profile}
 
 
@@ -145,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         err_console.print(exc.ctx.get_help() if exc.ctx else "", markup=False, highlight=False)
         return 2
     except click_exc.UsageError as exc:
-        print(f"vitrina: error: {exc.format_message()}", file=sys.stderr)
+        print(f"vitrina: error: {mask_text(exc.format_message())}", file=sys.stderr)
         return 2
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
@@ -153,10 +156,10 @@ def main(argv: list[str] | None = None) -> int:
         print("vitrina: aborted", file=sys.stderr)
         return 130
     except UsageError as exc:
-        print(f"vitrina: error: {exc}", file=sys.stderr)
+        print(f"vitrina: error: {mask_text(str(exc))}", file=sys.stderr)
         return 2
     except VitrinaError as exc:
-        print(f"vitrina: failed: {exc}", file=sys.stderr)
+        print(f"vitrina: failed: {mask_text(str(exc))}", file=sys.stderr)
         return exc.exit_code
     return returned if isinstance(returned, int) and not isinstance(returned, bool) else 0
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import urlsplit
 
 import typer
 
+from vitrina.backends import file_path
 from vitrina.cli.app import app, err_console, settings_from
 from vitrina.cli.progress import summary_table
 from vitrina.errors import UsageError
@@ -39,12 +39,11 @@ def _interval(start: str | None, end: str | None) -> Interval | None:
 def _folder(value: str | None) -> Path | None:
     if value is None:
         return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("", "file"):
+    path = file_path(value)
+    if path is None:
         raise UsageError(
             f"--from {value}: give a local folder (DIR/<entity>/*.jsonl|csv|parquet) or file:// URL"
         )
-    path = Path(parts.path if parts.scheme else value)
     if not path.is_dir():
         raise UsageError(f"--from {value}: not a directory")
     return path

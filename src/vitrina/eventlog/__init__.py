@@ -1,23 +1,24 @@
-"""The event log: time-sliced JSON Lines files (local or any fsspec URL) or Kafka topics."""
+"""The event log: time-sliced JSON Lines files (local, MinIO/S3) or Kafka topics, one interface."""
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import urlsplit
+from vitrina.backends import open_backend
+from vitrina.eventlog.base import Chunk, Consumed, EventLog, SliceFile
+from vitrina.eventlog.files import FileEventLog, Manifest, slice_name
 
-from vitrina.errors import UsageError
-from vitrina.eventlog.files import FileEventLog, Manifest, SliceFile, slice_name
+__all__ = [
+    "Chunk",
+    "Consumed",
+    "EventLog",
+    "FileEventLog",
+    "Manifest",
+    "SliceFile",
+    "open_eventlog",
+    "slice_name",
+]
 
-__all__ = ["FileEventLog", "Manifest", "SliceFile", "open_eventlog", "slice_name"]
 
-
-def open_eventlog(url: str) -> Any:
-    """The event log named by ``url``: files (``file://``, ``s3://``, ``memory://``) or ``kafka://``."""
-    scheme = urlsplit(url).scheme
-    if scheme in ("", "file", "s3", "memory", "gs", "az"):
-        return FileEventLog(url)
-    if scheme == "kafka":
-        from vitrina.eventlog.kafka import KafkaEventLog  # optional extra: vitrina[kafka]
-
-        return KafkaEventLog(url)
-    raise UsageError(f"event log URL {url!r}: scheme must be one of file, s3, memory, kafka")
+def open_eventlog(url: str) -> EventLog:
+    """The event log named by ``url`` (a bare path is a ``file://`` log); leaves register schemes."""
+    log: EventLog = open_backend("eventlog", url)
+    return log

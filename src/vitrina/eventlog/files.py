@@ -4,10 +4,10 @@ Layout: ``<root>/<topic>/<YYYY-MM-DD>/<topic>.<YYYYMMDDTHHMMSSZ>.jsonl``, the ti
 the start of the slice of event time the file covers. Lines inside a file are in arrival
 order, and file names sort in time order, so reading files by name replays the log.
 
-Works on the local filesystem (``file://`` or a bare path) and on any fsspec URL (``s3://``,
-``memory://``). Locally a file is written under a hidden temporary name, fsynced and renamed,
-so a crash never leaves a visible partial file; object stores publish an object only when its
-upload completes, which gives the same guarantee.
+Works on the local filesystem (``file://`` or a bare path), on MinIO/S3 (``s3://``, extra
+``s3``) and in memory (``memory://``, for tests), through fsspec. Locally a file is written
+under a hidden temporary name, fsynced and renamed, so a crash never leaves a visible partial
+file; object stores publish an object only when its upload completes: the same guarantee.
 """
 
 from __future__ import annotations
@@ -15,34 +15,26 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import fsspec
 import orjson
 
 from vitrina.atomicio import write_atomic
+from vitrina.backends import import_extra, register
 from vitrina.errors import BackendError, UsageError
+from vitrina.eventlog.base import Chunk, Consumed, EventLog, SliceFile
+from vitrina.redact import mask_url
 
-__all__ = ["FileEventLog", "Manifest", "SliceFile", "slice_name"]
+__all__ = ["FileEventLog", "Manifest", "SliceFile", "open_s3", "slice_name"]
 
 log = logging.getLogger(__name__)
 
 _TOPIC = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
 _NAME = re.compile(r"^(?P<topic>.+)\.(?P<stamp>\d{8}T\d{6}Z)\.jsonl$")
-
-
-@dataclass(frozen=True, order=True)
-class SliceFile:
-    """One file of the log. Orders by (topic, start_ms, name)."""
-
-    topic: str
-    start_ms: int
-    name: str
-    path: str
 
 
 def _stamp(ms: int) -> datetime:
@@ -60,19 +52,26 @@ def _check_topic(topic: str) -> None:
         raise UsageError(f"invalid topic name {topic!r} (letters, digits, '.', '_', '-')")
 
 
-class FileEventLog:
+@register("eventlog", "file", "memory")
+class FileEventLog(EventLog):
     """JSON Lines files under a root URL; see the module docstring for the layout."""
 
-    def __init__(self, url: str) -> None:
+    kind = "files"
+
+    def __init__(self, url: str, *, fs: Any = None, root: str | None = None) -> None:
+        """``fs`` and ``root`` (an fsspec filesystem and the folder in it) override the URL's."""
         parts = urlsplit(url)
         self.url = url
-        self.local = parts.scheme in ("", "file")
+        self.local = fs is None and parts.scheme in ("", "file")
         if self.local:
             self.root = str(Path(parts.path if parts.scheme else url).absolute())
             self.fs: Any = fsspec.filesystem("file")
+        elif fs is not None:
+            self.fs, self.root = fs, (root or "").rstrip("/")
         else:
             self.fs, self.root = fsspec.core.url_to_fs(url)
             self.root = self.root.rstrip("/")
+        self._manifests: dict[str, Manifest] = {}
 
     def path_of(self, relative: str) -> str:
         return f"{self.root}/{relative}"
@@ -125,6 +124,36 @@ class FileEventLog:
             found.append(SliceFile(topic, start, name, str(full)))
         return sorted(found)
 
+    def size(self, f: SliceFile) -> int:
+        return int(self.fs.size(f.path))
+
+    def manifest(self, consumer: str) -> Manifest:
+        """The processed-files manifest of ``consumer`` (one object per consumer and log)."""
+        if consumer not in self._manifests:
+            self._manifests[consumer] = Manifest(self, consumer)
+        return self._manifests[consumer]
+
+    def consume(
+        self,
+        topic: str,
+        *,
+        consumer: str,
+        start_ms: int | None = None,
+        end_ms: int | None = None,
+    ) -> Consumed:
+        """Slice files ``consumer`` has not processed; with an interval, every file in it."""
+        manifest = self.manifest(consumer)
+        interval = start_ms is not None or end_ms is not None
+        files = self.list(topic, start_ms, end_ms) if interval else manifest.pending(topic)
+        chunks = [Chunk(f.name, self.read(f)) for f in files]
+        log.info("event log %s: %d files for %s", topic, len(files), consumer)
+
+        def commit() -> None:
+            if files:
+                manifest.mark_done(files)
+
+        return Consumed(topic, chunks, keyed=False, commit=commit)
+
     def read(self, f: SliceFile) -> bytes:
         try:
             with self.fs.open(f.path, "rb") as fh:
@@ -151,6 +180,36 @@ class FileEventLog:
                 fh.write(payload)
 
 
+@register("eventlog", "s3", extra="s3")
+def open_s3(url: str) -> FileEventLog:
+    """Slice files on S3 or MinIO.
+
+    ``s3://bucket/prefix`` uses the AWS endpoint and the keys s3fs finds (environment, config
+    files); ``s3://KEY:SECRET@host:port/bucket/prefix[?secure=true]`` names a MinIO (or other
+    S3-compatible) server and its keys, as the stack profile's object store does.
+    """
+    s3fs = import_extra("s3fs", "s3")
+    parts = urlsplit(url)
+    if "@" not in parts.netloc and ":" not in parts.netloc:
+        return FileEventLog(url)
+    host = parts.netloc.rpartition("@")[2]
+    secure = parse_qs(parts.query).get("secure", ["false"])[-1].lower() in ("1", "true", "yes")
+    fs = s3fs.S3FileSystem(
+        key=unquote(parts.username or "") or None,
+        secret=unquote(parts.password or "") or None,
+        client_kwargs={
+            "endpoint_url": f"{'https' if secure else 'http'}://{host}",
+            "region_name": "us-east-1",
+        },
+    )
+    root = parts.path.strip("/")
+    if not root:
+        raise UsageError(
+            f"event log URL {mask_url(url)!r} needs a bucket: s3://KEY:SECRET@host/bucket"
+        )
+    return FileEventLog(url, fs=fs, root=root)
+
+
 class Manifest:
     """Which files one consumer has processed, so that no file is processed twice.
 
@@ -171,7 +230,7 @@ class Manifest:
         return f"{f.topic}/{f.name}"
 
     def _size(self, f: SliceFile) -> int:
-        return int(self.log.fs.size(f.path))
+        return self.log.size(f)
 
     def is_done(self, f: SliceFile) -> bool:
         return self._done.get(self._key(f)) == self._size(f)

@@ -6,7 +6,6 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 import orjson
 import polars as pl
@@ -49,7 +48,6 @@ class Prepared:
     spec: TableSpec
     snapshot: bool
     files: list[str]
-    slice_files: list[Any]
     read: int
     raw: pl.DataFrame
     valid: pl.DataFrame
@@ -138,7 +136,6 @@ def prepare(batch: Batch, at: datetime, options: IngestOptions | None = None) ->
         spec=spec,
         snapshot=batch.snapshot,
         files=list(batch.files),
-        slice_files=list(batch.slice_files),
         read=batch.read_count,
         raw=raw_all,
         valid=valid_all,

@@ -6,13 +6,16 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from vitrina.errors import BackendError, UsageError
+from vitrina.errors import BackendError
 from vitrina.ingest.clean import SEQ
 from vitrina.ingest.tables import SHOP_ENTITIES, TABLES
+
+if TYPE_CHECKING:
+    from vitrina.eventlog import Consumed
 
 __all__ = ["BOM", "Batch", "read_log", "read_source", "strip_boms"]
 
@@ -43,7 +46,6 @@ class Batch:
     frames: list[pl.DataFrame] = field(default_factory=list)
     bad: list[pl.DataFrame] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
-    slice_files: list[Any] = field(default_factory=list)  # event-log files to mark done
     keyed: bool = False  # raw rows are replaced by (file, line), not by whole file (Kafka)
     rereads: dict[str, Callable[[], bytes]] = field(default_factory=dict)
     _next_seq: int = 0
@@ -120,27 +122,24 @@ class Batch:
         self.frames.append(frame)
 
 
-def read_log(
-    eventlog: Any,
-    manifest: Any,
-    topic: str,
-    start_ms: int | None,
-    end_ms: int | None,
-    entity: str | None = None,
-) -> Batch:
-    """Slice files of ``topic`` (holding ``entity``, by default the topic's name): every file of
-    the interval when one is given, else those pending."""
-    if not hasattr(eventlog, "list"):
-        raise UsageError(
-            "ingest reads the event log from files; point backends.eventlog at a file:// or s3:// log"
+def read_log(consumed: Consumed, entity: str | None = None) -> Batch:
+    """The chunks an event-log consumer read (:class:`vitrina.eventlog.Consumed`) as a batch of
+    ``entity`` (by default the topic's name)."""
+    batch = Batch(entity or consumed.topic, snapshot=False, keyed=consumed.keyed)
+    for chunk in consumed.chunks:
+        # The chunk's bytes are held for the run anyway: quarantine payloads quote them.
+        batch.add_jsonl(
+            chunk.payload,
+            chunk.name,
+            line_numbers=chunk.line_numbers,
+            reread=partial(bytes, chunk.payload),
         )
-    interval = start_ms is not None or end_ms is not None
-    files = eventlog.list(topic, start_ms, end_ms) if interval else manifest.pending(topic)
-    batch = Batch(entity or topic, snapshot=False)
-    for f in files:
-        batch.add_jsonl(eventlog.read(f), f.name, reread=partial(eventlog.read, f))
-        batch.slice_files.append(f)
-    log.info("event log %s: %d files, %d records", topic, len(files), batch.read_count)
+    log.info(
+        "event log %s: %d chunks, %d records",
+        consumed.topic,
+        len(consumed.chunks),
+        batch.read_count,
+    )
     return batch
 
 

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import polars as pl
 
@@ -122,42 +121,25 @@ def _read_inputs(
     settings: Settings, start_ms: int | None, end_ms: int | None
 ) -> tuple[list[Batch], Callable[[list[Prepared]], None]]:
     """The batches of this run and what to do once they are loaded (mark files, commit offsets)."""
+    from vitrina.eventlog import open_eventlog
     from vitrina.source import open_source
 
     url = settings.backend("eventlog")
-    batches: list[Batch]
-    done: Callable[[list[Prepared]], None]
     # The event topics under the profile's names (the simulator and the stream use the same).
     topics = {
         "clicks": settings.kafka.clicks_topic,
         "registrations": settings.kafka.registrations_topic,
     }
-    if urlsplit(url).scheme == "kafka":
-        from vitrina.eventlog.kafka import bootstrap_of
-        from vitrina.ingest.kafka_read import KafkaTopicReader
+    eventlog = open_eventlog(url)
+    consumed = [
+        eventlog.consume(topics[e], consumer="ingest", start_ms=start_ms, end_ms=end_ms)
+        for e in EVENT_ENTITIES
+    ]
+    batches = [read_log(c, entity=e) for e, c in zip(EVENT_ENTITIES, consumed, strict=True)]
 
-        # One consumer group per clicks topic, so a renamed topic starts from its beginning.
-        reader = KafkaTopicReader(bootstrap_of(url), group=f"vitrina-ingest.{topics['clicks']}")
-        interval = start_ms is not None or end_ms is not None
-        batches = [reader.read(e, topics[e], from_start=interval) for e in EVENT_ENTITIES]
-
-        def done(_: list[Prepared]) -> None:
-            reader.commit()
-
-    else:
-        from vitrina.eventlog import Manifest, open_eventlog
-
-        eventlog = open_eventlog(url)
-        manifest = Manifest(eventlog, consumer="ingest")
-        batches = [
-            read_log(eventlog, manifest, topics[e], start_ms, end_ms, entity=e)
-            for e in EVENT_ENTITIES
-        ]
-
-        def done(prepared: list[Prepared]) -> None:
-            files = [f for p in prepared for f in p.slice_files]
-            if files:
-                manifest.mark_done(files)
+    def done(_: list[Prepared]) -> None:
+        for c in consumed:  # only after the warehouse transaction committed
+            c.commit()
 
     source = open_source(settings.backend("source"))
     try:

@@ -23,7 +23,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyarrow as pa
 
+from vitrina.backends import open_backend, register
 from vitrina.errors import BackendError, UsageError
+from vitrina.redact import mask_url
 
 __all__ = ["DEFAULT_DATABASE", "MartsStore", "open_marts"]
 
@@ -208,14 +210,19 @@ def _client_for(url: str) -> tuple[Any, str]:
 
 def open_marts(url: str) -> MartsStore:
     """Open the marts store named by ``url``; creates its (Atomic) database when missing."""
-    from vitrina.config import mask_secrets
+    store: MartsStore = open_backend("marts", url)
+    return store
 
+
+@register("marts", "chdb", local=True)
+@register("marts", "clickhouse")
+def _open(url: str) -> MartsStore:
     try:
         client, database = _client_for(url)
     except UsageError:
         raise
     except Exception as exc:
-        where = mask_secrets(url)
+        where = mask_url(url)
         text = str(exc)
         if "Cannot lock file" in text or "Error initializing EmbeddedServer" in text:
             # chdb does not always say why; a lock held by another process is the usual cause.

@@ -11,6 +11,7 @@ from vitrina.config import Settings
 from vitrina.errors import UsageError
 from vitrina.eventlog import open_eventlog
 from vitrina.pipelines.interval import Interval, default_interval
+from vitrina.redact import mask_url
 from vitrina.simulate.faults import FaultRates
 from vitrina.simulate.run import DOMAINS, SimulationParams, SimulationReport, simulate
 from vitrina.source import open_source
@@ -101,9 +102,9 @@ def run(
             source.close()
         sink.close()
     outputs = {"interval": str(Interval(params.start_ms, params.start_ms + params.duration_ms))}
-    outputs["event log"] = eventlog_url
+    outputs["event log"] = mask_url(eventlog_url)
     if source is not None:
-        outputs["OLTP source"] = settings.backends.source
+        outputs["OLTP source"] = mask_url(settings.backends.source)
     if params.faults.any:
         outputs["fault manifest"] = str(manifest)
     return SimulationReport(

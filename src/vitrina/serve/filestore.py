@@ -24,7 +24,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
-from vitrina.errors import BackendError
+from vitrina.backends import local_path, register
+from vitrina.errors import BackendError, UsageError
 from vitrina.serve.base import ServingStore
 from vitrina.serve.model import (
     KEY_VERSION,
@@ -171,3 +172,12 @@ class FileServingStore(ServingStore):
 
     def close(self) -> None:
         self._cache = None
+
+
+@register("serving", "file", local=True)
+def open_file_store(url: str) -> FileServingStore:
+    """The store under ``file:///abs/dir``."""
+    path = local_path("serving", url)
+    if path is None:
+        raise UsageError(f"serving URL {url!r} needs a path: file:///abs/dir")
+    return FileServingStore(path)

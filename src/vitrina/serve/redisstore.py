@@ -25,6 +25,7 @@ import numpy as np
 import orjson
 import pyarrow as pa
 
+from vitrina.backends import register
 from vitrina.errors import BackendError, ServiceUnavailable
 from vitrina.serve.base import ServingStore
 from vitrina.serve.model import (
@@ -70,6 +71,7 @@ def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
+@register("serving", "redis", extra="redis")
 class RedisServingStore(ServingStore):
     """Serving sets in Redis under versioned keys."""
 

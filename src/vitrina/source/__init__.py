@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from typing import Final, Protocol
-from urllib.parse import urlsplit
 
 import pyarrow as pa
 
+from vitrina.backends import open_backend
 from vitrina.contracts.registry import entities_of
 from vitrina.contracts.storage import create_table_sql
-from vitrina.errors import UsageError
 
 __all__ = ["ENTITY_TABLES", "SourceDB", "open_source", "schema_sql"]
 
@@ -33,13 +32,5 @@ def schema_sql() -> str:
 
 def open_source(url: str) -> SourceDB:
     """The OLTP source named by ``url`` (``duckdb:///path`` or ``postgresql://...``)."""
-    scheme = urlsplit(url).scheme
-    if scheme == "duckdb":
-        from vitrina.source.duckdb_source import DuckDBSource
-
-        return DuckDBSource(url)
-    if scheme in ("postgresql", "postgres"):
-        from vitrina.source.postgres_source import PostgresSource
-
-        return PostgresSource(url)
-    raise UsageError(f"source URL {url!r}: scheme must be duckdb or postgresql")
+    source: SourceDB = open_backend("source", url)
+    return source

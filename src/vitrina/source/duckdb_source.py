@@ -8,12 +8,14 @@ from urllib.parse import urlsplit
 import duckdb
 import pyarrow as pa
 
+from vitrina.backends import register
 from vitrina.errors import BackendError, UsageError
 from vitrina.source import ENTITY_TABLES, schema_sql
 
 __all__ = ["DuckDBSource"]
 
 
+@register("source", "duckdb", local=True)
 class DuckDBSource:
     """Tables are replaced inside one transaction: a reader sees the old set or the new one."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from vitrina.backends import register
 from vitrina.errors import BackendError
 from vitrina.source import schema_sql
 from vitrina.source.duckdb_source import _check
@@ -11,6 +12,7 @@ from vitrina.source.duckdb_source import _check
 __all__ = ["PostgresSource"]
 
 
+@register("source", "postgresql", "postgres", extra="postgres")
 class PostgresSource:
     """Tables are replaced inside one transaction (TRUNCATE + COPY), so readers never see a mix."""
 

@@ -22,7 +22,8 @@ import orjson
 import polars as pl
 
 from vitrina.atomicio import write_atomic
-from vitrina.eventlog import Manifest, SliceFile, open_eventlog
+from vitrina.errors import UsageError
+from vitrina.eventlog import FileEventLog, Manifest, SliceFile, open_eventlog
 from vitrina.stream.engine import EmittedWindows, WindowEngine, WindowSpec
 from vitrina.stream.parse import parse_clicks
 from vitrina.stream.records import windows_frame
@@ -123,6 +124,8 @@ def run_files(
 ) -> Counters:
     """Process every pending slice file of ``input_topic`` (and keep following when asked)."""
     src = open_eventlog(source_url)
+    if not isinstance(src, FileEventLog):
+        raise UsageError(f"the files stream job reads slice files, not a {src.kind} event log")
     out = src if sink_url == source_url else open_eventlog(sink_url)
     manifest = Manifest(src, consumer=CONSUMER)
     checkpoint = Checkpoint(state_dir / "checkpoint.bin")

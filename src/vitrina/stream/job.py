@@ -6,10 +6,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from vitrina.config import Settings
 from vitrina.errors import UsageError
+from vitrina.eventlog import EventLog, open_eventlog
+from vitrina.redact import mask_url
 from vitrina.stream.engine import WindowSpec
 from vitrina.stream.sinks import Counters, write_status
 from vitrina.timeutil import format_ts_ms
@@ -60,6 +61,78 @@ def spec_from_settings(settings: Settings) -> WindowSpec:
     return WindowSpec(s.size_ms, s.hop_ms, s.lateness_ms)
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One run's parameters, as both stream jobs take them."""
+
+    source: EventLog
+    sink: EventLog
+    marts_url: str | None
+    state_dir: Path
+    spec: WindowSpec
+    input_topic: str
+    output_topic: str
+    partitions: int
+    slice_ms: int
+    group: str
+    instance: int
+    follow: bool
+    idle_timeout_ms: int
+    on_batch: Callable[[Counters], None]
+    should_stop: Callable[[], bool] | None
+    max_batch: int
+
+
+def _on_files(job: _Job) -> Counters:
+    from vitrina.stream.files_job import run_files
+
+    return run_files(
+        source_url=job.source.url,
+        sink_url=job.sink.url,
+        marts_url=job.marts_url,
+        state_dir=job.state_dir,
+        spec=job.spec,
+        input_topic=job.input_topic,
+        output_topic=job.output_topic,
+        slice_ms=job.slice_ms,
+        follow=job.follow,
+        idle_timeout_ms=job.idle_timeout_ms,
+        on_batch=job.on_batch,
+        should_stop=job.should_stop,
+    )
+
+
+def _on_kafka(job: _Job) -> Counters:
+    from vitrina.stream.kafka_job import run_kafka
+
+    if job.sink.kind != "kafka":
+        raise UsageError("a Kafka source needs a Kafka sink (--to kafka://...) for exactly-once")
+    return run_kafka(
+        bootstrap_url=job.source.url,
+        sink_url=job.sink.url,
+        marts_url=job.marts_url,
+        spec=job.spec,
+        input_topic=job.input_topic,
+        output_topic=job.output_topic,
+        partitions=job.partitions,
+        group=job.group,
+        instance=job.instance,
+        follow=job.follow,
+        idle_timeout_ms=job.idle_timeout_ms,
+        on_batch=job.on_batch,
+        should_stop=job.should_stop,
+        max_batch=job.max_batch,
+    )
+
+
+# One stream job per family of event log (EventLog.kind), and the name of its status file:
+# files are checkpointed by one process; Kafka instances of a group run side by side.
+_JOBS: dict[str, tuple[Callable[[_Job], Counters], str]] = {
+    "files": (_on_files, "status.json"),
+    "kafka": (_on_kafka, "status.{group}.{instance}.json"),
+}
+
+
 def run_stream(
     settings: Settings,
     *,
@@ -74,65 +147,44 @@ def run_stream(
     max_batch: int = 100_000,
 ) -> StreamReport:
     """Run the stream job. ``follow=False`` processes what is there, flushes and returns."""
-    spec = spec_from_settings(settings)
-    source = source_url or settings.backend("eventlog")
-    sink = sink_url or source
+    source = open_eventlog(source_url or settings.backend("eventlog"))
+    sink = source if not sink_url or sink_url == source.url else open_eventlog(sink_url)
+    if source.kind not in _JOBS:
+        raise UsageError(f"no stream job reads a {source.kind} event log")
+    run, status_name = _JOBS[source.kind]
     kafka = settings.kafka
     state_dir = settings.data_dir / "stream"
-    marts_url = settings.backend("marts") if marts else None
-    idle_ms = settings.stream.idle_timeout_ms
-    scheme = urlsplit(source).scheme
-    status_path = state_dir / (
-        "status.json"
-        if scheme != "kafka"
-        else f"status.{group or 'vitrina-stream'}.{instance}.json"
-    )
-    if scheme == "kafka" and urlsplit(sink).scheme != "kafka":
-        raise UsageError("a Kafka source needs a Kafka sink (--to kafka://...) for exactly-once")
-    reporter = _Progress(status_path, source, enabled=progress)
+    group = group or "vitrina-stream"
+    status_path = state_dir / status_name.format(group=group, instance=instance)
+    shown_source, shown_sink = mask_url(source.url), mask_url(sink.url)
+    reporter = _Progress(status_path, shown_source, enabled=progress)
     try:
-        if scheme == "kafka":
-            from vitrina.stream.kafka_job import run_kafka
-
-            counters = run_kafka(
-                bootstrap_url=source,
-                sink_url=sink,
-                marts_url=marts_url,
-                spec=spec,
+        counters = run(
+            _Job(
+                source=source,
+                sink=sink,
+                marts_url=settings.backend("marts") if marts else None,
+                state_dir=state_dir,
+                spec=spec_from_settings(settings),
                 input_topic=kafka.clicks_topic,
                 output_topic=kafka.output_topic,
                 partitions=kafka.partitions,
-                group=group or "vitrina-stream",
+                slice_ms=settings.simulate.slice_ms,
+                group=group,
                 instance=instance,
                 follow=follow,
-                idle_timeout_ms=idle_ms,
+                idle_timeout_ms=settings.stream.idle_timeout_ms,
                 on_batch=reporter.update,
                 should_stop=should_stop,
                 max_batch=max_batch,
             )
-        else:
-            from vitrina.stream.files_job import run_files
-
-            counters = run_files(
-                source_url=source,
-                sink_url=sink,
-                marts_url=marts_url,
-                state_dir=state_dir,
-                spec=spec,
-                input_topic=kafka.clicks_topic,
-                output_topic=kafka.output_topic,
-                slice_ms=settings.simulate.slice_ms,
-                follow=follow,
-                idle_timeout_ms=idle_ms,
-                on_batch=reporter.update,
-                should_stop=should_stop,
-            )
+        )
     finally:
         reporter.close()
-    write_status(status_path, counters, source=source, sink=sink, state="finished")
+    write_status(status_path, counters, source=shown_source, sink=shown_sink, state="finished")
     return StreamReport(
-        source=source,
-        sink=sink,
+        source=shown_source,
+        sink=shown_sink,
         inputs=counters.inputs,
         events=counters.events,
         clicks_counted=counters.counted,

@@ -28,7 +28,14 @@ import numpy as np
 import numpy.typing as npt
 
 from vitrina.errors import BackendError
-from vitrina.eventlog.kafka import bootstrap_of, ensure_topics
+from vitrina.eventlog.kafka.client import (
+    MAX_STATE_BYTES,
+    bootstrap_of,
+    ensure_topics,
+    group_consumer,
+    reader,
+    transactional_producer,
+)
 from vitrina.hotloop import GcClock
 from vitrina.stream.engine import EmittedWindows, WindowEngine, WindowSpec
 from vitrina.stream.parse import parse_clicks, warm_up
@@ -39,8 +46,6 @@ __all__ = ["run_kafka", "state_key"]
 
 log = logging.getLogger(__name__)
 
-_MAX_STATE_BYTES = 64 << 20
-
 
 def state_key(group: str, topic: str, partition: int) -> bytes:
     return f"{group}|{topic}|{partition}".encode()
@@ -48,17 +53,13 @@ def state_key(group: str, topic: str, partition: int) -> bytes:
 
 def _read_states(bootstrap: str, state_topic: str, wanted: set[bytes]) -> dict[bytes, bytes]:
     """Latest committed state record per wanted key (the state topic has one partition)."""
-    from confluent_kafka import Consumer, KafkaError, TopicPartition
+    from confluent_kafka import KafkaError, TopicPartition
 
-    c = Consumer(
-        {
-            "bootstrap.servers": bootstrap,
-            "group.id": "vitrina-stream-state-reader",
-            "enable.auto.commit": False,
-            "isolation.level": "read_committed",
-            "enable.partition.eof": True,
-            "fetch.message.max.bytes": _MAX_STATE_BYTES,
-        }
+    c = reader(
+        bootstrap,
+        "vitrina-stream-state-reader",
+        enable_partition_eof=True,
+        fetch_message_max_bytes=MAX_STATE_BYTES,
     )
     found: dict[bytes, bytes] = {}
     try:
@@ -112,14 +113,7 @@ def run_kafka(
     poll_timeout_s: float = 0.5,
 ) -> Counters:
     """Consume ``input_topic`` in group ``group`` until end of input (or forever when following)."""
-    from confluent_kafka import (
-        Consumer,
-        KafkaError,
-        KafkaException,
-        Message,
-        Producer,
-        TopicPartition,
-    )
+    from confluent_kafka import KafkaError, KafkaException, Message, TopicPartition
 
     bootstrap = bootstrap_of(bootstrap_url)
     out_bootstrap = bootstrap_of(sink_url)
@@ -132,26 +126,13 @@ def run_kafka(
         configs={
             state_topic: {
                 "cleanup.policy": "compact",
-                "max.message.bytes": str(_MAX_STATE_BYTES),
+                "max.message.bytes": str(MAX_STATE_BYTES),
                 "segment.ms": "60000",
                 "min.cleanable.dirty.ratio": "0.1",
             }
         },
     )
-    producer = Producer(
-        {
-            "bootstrap.servers": out_bootstrap,
-            "transactional.id": f"vitrina-stream.{group}.{instance}",
-            "enable.idempotence": True,
-            "linger.ms": 5,
-            "compression.type": "lz4",
-            # A flush emits every open window at once: room for them without blocking.
-            "queue.buffering.max.messages": 2_000_000,
-            "queue.buffering.max.kbytes": 1 << 20,
-            "message.max.bytes": _MAX_STATE_BYTES,
-            "transaction.timeout.ms": 15000,
-        }
-    )
+    producer = transactional_producer(out_bootstrap, f"vitrina-stream.{group}.{instance}")
     try:
         producer.init_transactions(60)
     except KafkaException as exc:
@@ -179,24 +160,7 @@ def run_kafka(
         counters.extra["partitions"] = sorted(engines)
         log.info("revoked partitions %s", [tp.partition for tp in revoked])
 
-    consumer = Consumer(
-        {
-            "bootstrap.servers": bootstrap,
-            "group.id": group,
-            # Static membership: a restarted instance takes its partitions back at once.
-            "group.instance.id": f"vitrina-stream.{group}.{instance}",
-            "session.timeout.ms": 10000,
-            "enable.auto.commit": False,
-            "auto.offset.reset": "earliest",
-            "isolation.level": "read_committed",
-            "enable.partition.eof": True,
-            "fetch.min.bytes": 1,
-            "fetch.wait.max.ms": 100,
-            "max.partition.fetch.bytes": 8 << 20,
-            "queued.min.messages": 500_000,
-            "queued.max.messages.kbytes": 262144,
-        }
-    )
+    consumer = group_consumer(bootstrap, group, f"vitrina-stream.{group}.{instance}")
     # Load the compiled parser and window writer now, not inside the first transactions.
     warm_up()
     one = np.ones(1, dtype=np.int64)

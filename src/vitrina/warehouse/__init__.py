@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from typing import cast
 
-from vitrina.errors import UsageError
-from vitrina.warehouse.base import Warehouse
+from vitrina.backends import factory, open_backend
+from vitrina.warehouse.base import DbtTarget, Warehouse
 
-__all__ = ["Warehouse", "open_warehouse"]
+__all__ = ["DbtTarget", "Warehouse", "dbt_target", "open_warehouse"]
 
 
 def open_warehouse(url: str) -> Warehouse:
     """The warehouse named by ``url``: ``duckdb:///path.duckdb`` or ``postgresql://user:pw@host/db``."""
-    scheme = urlsplit(url).scheme
-    if scheme == "duckdb":
-        from vitrina.warehouse.duckdb_wh import DuckDBWarehouse
+    wh: Warehouse = open_backend("warehouse", url)
+    return wh
 
-        return DuckDBWarehouse(url)
-    if scheme in ("postgresql", "postgres"):
-        from vitrina.warehouse.postgres_wh import (
-            PostgresWarehouse,
-        )  # optional extra: vitrina[postgres]
 
-        return PostgresWarehouse(url)
-    raise UsageError(f"warehouse URL scheme {scheme!r}: use duckdb:// or postgresql://")
+def dbt_target(url: str) -> DbtTarget:
+    """How dbt connects to the warehouse ``url`` names, as its leaf says (no connection made)."""
+    leaf = cast("type[Warehouse]", factory("warehouse", url))
+    return leaf.dbt_target(url)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
 
 from vitrina.errors import UsageError
 
-__all__ = ["Warehouse", "normalise_arrow", "quote_ident", "sql_type"]
+__all__ = ["DbtTarget", "Warehouse", "normalise_arrow", "quote_ident", "sql_type"]
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +71,29 @@ def sql_type(t: pa.DataType, dialect: str) -> str:
     raise UsageError(f"no warehouse column type for Arrow type {t}")
 
 
+@dataclass(frozen=True)
+class DbtTarget:
+    """How dbt connects to a warehouse: one output of profiles.yml, named ``name``.
+
+    ``output`` holds the plain settings (``type`` is the dbt adapter); ``secrets`` the values
+    never written to a file (profiles.yml reads them with ``env_var()``).
+    """
+
+    name: str
+    output: dict[str, Any]
+    secrets: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
 class Warehouse(ABC):
     """One warehouse connection: SQL, Arrow results and bulk Arrow loads."""
 
     dialect: str = ""
     url: str = ""
+
+    @classmethod
+    @abstractmethod
+    def dbt_target(cls, url: str) -> DbtTarget:
+        """The dbt target for the warehouse ``url`` names (no connection is made)."""
 
     @abstractmethod
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:

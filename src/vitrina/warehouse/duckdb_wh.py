@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 import duckdb
 import pyarrow as pa
 
+from vitrina.backends import register
 from vitrina.errors import BackendError
-from vitrina.warehouse.base import Warehouse, normalise_arrow, quote_ident
+from vitrina.warehouse.base import DbtTarget, Warehouse, normalise_arrow, quote_ident
 
 __all__ = ["DuckDBWarehouse", "duckdb_path"]
 
@@ -26,8 +27,13 @@ def duckdb_path(url: str) -> str:
     return path or ":memory:"
 
 
+@register("warehouse", "duckdb", local=True)
 class DuckDBWarehouse(Warehouse):
     dialect = "duckdb"
+
+    @classmethod
+    def dbt_target(cls, url: str) -> DbtTarget:
+        return DbtTarget("duckdb", {"type": "duckdb", "path": duckdb_path(url), "schema": "main"})
 
     def __init__(self, url: str) -> None:
         self.url = url

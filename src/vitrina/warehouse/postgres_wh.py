@@ -6,11 +6,13 @@ import logging
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyarrow as pa
 
+from vitrina.backends import register
 from vitrina.errors import BackendError, ServiceUnavailable
-from vitrina.warehouse.base import Warehouse, normalise_arrow, quote_ident, sql_type
+from vitrina.warehouse.base import DbtTarget, Warehouse, normalise_arrow, quote_ident, sql_type
 from vitrina.warehouse.pgcopy import COPY_SIGNATURE, COPY_TRAILER, encode_rows, supports
 
 __all__ = ["PostgresWarehouse", "copy_type"]
@@ -67,8 +69,26 @@ def _rows(table: pa.Table) -> Iterator[tuple[Any, ...]]:
         yield from zip(*cols, strict=True)
 
 
+@register("warehouse", "postgresql", "postgres", extra="postgres")
 class PostgresWarehouse(Warehouse):
     dialect = "postgres"
+
+    @classmethod
+    def dbt_target(cls, url: str) -> DbtTarget:
+        parts = urlsplit(url)
+        output = {
+            "type": "postgres",
+            "host": parts.hostname or "127.0.0.1",
+            "port": parts.port or 5432,
+            "user": unquote(parts.username or ""),
+            "dbname": parts.path.lstrip("/") or "vitrina",
+            "schema": "public",
+        }
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        if "sslmode" in query:
+            output["sslmode"] = query["sslmode"]
+        password = unquote(parts.password or "") or query.get("password", "")
+        return DbtTarget("postgres", output, {"password": password})
 
     def __init__(self, url: str) -> None:
         import psycopg  # optional extra: vitrina[postgres]

@@ -12,14 +12,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
+from vitrina.atomicio import write_atomic
 from vitrina.config import Settings
-from vitrina.errors import PipelineError, UsageError
+from vitrina.errors import PipelineError
 from vitrina.stepstatus import records_status
-from vitrina.warehouse.duckdb_wh import duckdb_path
+from vitrina.warehouse import DbtTarget, dbt_target
 
-__all__ = ["TransformReport", "dbt_env", "dbt_vars", "project_dir", "run_transform"]
+__all__ = ["TransformReport", "dbt_profile", "dbt_vars", "project_dir", "run_transform"]
 
 log = logging.getLogger(__name__)
 
@@ -55,20 +55,17 @@ def project_dir() -> Path:
     raise PipelineError(f"dbt project not found at {here.parents[3] / 'transform'}")
 
 
-def dbt_env(warehouse_url: str) -> tuple[str, dict[str, str]]:
-    """The dbt target name and the DBT_VITRINA_* variables profiles.yml reads, from the URL."""
-    parts = urlsplit(warehouse_url)
-    if parts.scheme == "duckdb":
-        return "duckdb", {"DBT_VITRINA_DUCKDB_PATH": duckdb_path(warehouse_url)}
-    if parts.scheme in ("postgresql", "postgres"):
-        return "postgres", {
-            "DBT_VITRINA_PG_HOST": parts.hostname or "127.0.0.1",
-            "DBT_VITRINA_PG_PORT": str(parts.port or 5432),
-            "DBT_VITRINA_PG_USER": unquote(parts.username or ""),
-            "DBT_VITRINA_PG_PASSWORD": unquote(parts.password or ""),
-            "DBT_VITRINA_PG_DBNAME": parts.path.lstrip("/") or "vitrina",
-        }
-    raise UsageError(f"dbt has no target for warehouse URL scheme {parts.scheme!r}")
+def dbt_profile(target: DbtTarget, threads: int = THREADS) -> tuple[dict[str, Any], dict[str, str]]:
+    """profiles.yml for ``target`` and the environment its secrets are read from.
+
+    The secrets stay out of the file: it holds ``env_var('DBT_VITRINA_SECRET_<KEY>')`` and the
+    run passes the values in the environment.
+    """
+    env = {f"DBT_VITRINA_SECRET_{k.upper()}": v for k, v in target.secrets.items()}
+    refs = {k: f"{{{{ env_var('DBT_VITRINA_SECRET_{k.upper()}') }}}}" for k in target.secrets}
+    output = {**target.output, **refs, "threads": threads}
+    profile = {"vitrina": {"target": target.name, "outputs": {target.name: output}}}
+    return profile, env
 
 
 def dbt_vars(settings: Settings) -> dict[str, Any]:
@@ -107,13 +104,16 @@ def run_transform(settings: Settings, *, select: str | None = None) -> Transform
     from dbt.cli.main import dbtRunner
 
     project = project_dir()
-    target, env = dbt_env(settings.backend("warehouse"))
-    env["DBT_VITRINA_THREADS"] = str(THREADS)
+    dbt = dbt_target(settings.backend("warehouse"))
+    target = dbt.name
+    profile, env = dbt_profile(dbt)
     work = settings.data_dir.absolute() / "dbt"
+    # JSON is YAML: dbt reads this profile as it reads a hand-written one.
+    write_atomic(work / "profile" / "profiles.yml", json.dumps(profile, indent=2).encode())
     args = [
         "build",
         "--project-dir", str(project),
-        "--profiles-dir", str(project),
+        "--profiles-dir", str(work / "profile"),
         "--target", target,
         "--target-path", str(work / "target"),
         "--log-path", str(work / "logs"),

@@ -10,8 +10,8 @@ import pytest
 from vitrina.cli import main
 from vitrina.config import load_settings
 from vitrina.ingest.load import ensure_tables
-from vitrina.warehouse import open_warehouse
-from vitrina.warehouse.transform import dbt_env, dbt_vars, run_transform
+from vitrina.warehouse import dbt_target, open_warehouse
+from vitrina.warehouse.transform import dbt_profile, dbt_vars, run_transform
 
 MARTS = (
     "popular_products",
@@ -71,15 +71,26 @@ def test_cli_transform_prints_the_summary(
 
 
 def test_profile_env_and_vars_from_settings(tmp_path: Path) -> None:
-    target, env = dbt_env("postgresql://u%40x:p%2Fw@db.example:6543/wh")
-    assert target == "postgres"
-    assert env == {
-        "DBT_VITRINA_PG_HOST": "db.example",
-        "DBT_VITRINA_PG_PORT": "6543",
-        "DBT_VITRINA_PG_USER": "u@x",
-        "DBT_VITRINA_PG_PASSWORD": "p/w",
-        "DBT_VITRINA_PG_DBNAME": "wh",
+    profile, env = dbt_profile(dbt_target("postgresql://u%40x:p%2Fw@db.example:6543/wh"))
+    assert profile == {
+        "vitrina": {
+            "target": "postgres",
+            "outputs": {
+                "postgres": {
+                    "type": "postgres",
+                    "host": "db.example",
+                    "port": 6543,
+                    "user": "u@x",
+                    "dbname": "wh",
+                    "schema": "public",
+                    # the password stays out of the file: dbt reads it from the environment
+                    "password": "{{ env_var('DBT_VITRINA_SECRET_PASSWORD') }}",
+                    "threads": 2,
+                }
+            },
+        }
     }
+    assert env == {"DBT_VITRINA_SECRET_PASSWORD": "p/w"}
     settings = load_settings(
         data_dir=tmp_path,
         environ={},

@@ -31,7 +31,7 @@ class TestDuckDBWarehouse(WarehouseSuite):
 
 
 def test_open_warehouse_rejects_unknown_schemes() -> None:
-    with pytest.raises(UsageError, match="duckdb:// or postgresql://"):
+    with pytest.raises(UsageError, match="duckdb://, postgresql://"):
         open_warehouse("mysql://x/y")
 
 

@@ -1,12 +1,12 @@
-"""Reading event topics from Kafka (stack profile) into ingest batches, offsets committed after the load.
+"""Consuming a Kafka topic in chunks with stable identities, offsets committed when told.
 
-Each run reads every partition from the ``vitrina-ingest`` group's committed offset (or the
-start) up to the end offset seen when the run began; with an interval it re-reads the whole
-retained topic (Kafka message times are produce times, not event times). Messages are grouped
-into pseudo files ``kafka:<topic>/<partition>/<first offset of a 100 000 block>`` with
-``line = offset - block + 1``, so a record keeps one identity however the reads are split;
-loads replace raw rows by that key and add events by ``event_id``, so reading a message twice
-changes nothing. Offsets are committed only after the warehouse transaction commits.
+A read takes every partition from the group's committed offset (or the start) up to the end
+offset seen when it began; ``from_start`` re-reads the whole retained topic (Kafka message
+times are produce times, not event times, so an interval cannot select messages). Messages
+are grouped into chunks ``kafka:<topic>/<partition>/<first offset of a 100 000 block>`` with
+``line = offset - block + 1``, so a record keeps one identity however the reads are split, and
+a reader that stores by that key (ingest) changes nothing when it reads a message twice.
+:meth:`TopicReader.commit` stores the positions only after the caller's load committed.
 """
 
 from __future__ import annotations
@@ -17,44 +17,34 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vitrina.errors import BackendError, ServiceUnavailable
-from vitrina.ingest.read import Batch
+from vitrina.eventlog.base import Chunk
+from vitrina.eventlog.kafka.client import reader
 
-__all__ = ["BLOCK", "GROUP", "KafkaTopicReader"]
+__all__ = ["BLOCK", "TopicReader"]
 
 log = logging.getLogger(__name__)
 
-GROUP = "vitrina-ingest"
 BLOCK = 100_000
 _POLL_S = 1.0
 _IDLE_LIMIT_S = 30.0
 
 
 @dataclass
-class KafkaTopicReader:
-    """Reads topics of one Kafka cluster; :meth:`commit` stores the positions read."""
+class TopicReader:
+    """Reads topics of one Kafka cluster for one group; :meth:`commit` stores the positions read."""
 
     bootstrap: str
-    group: str = GROUP
+    group: str
     _positions: list[Any] = field(default_factory=list)
 
     def _consumer(self) -> Any:
-        from confluent_kafka import Consumer
+        return reader(self.bootstrap, self.group)
 
-        return Consumer(
-            {
-                "bootstrap.servers": self.bootstrap,
-                "group.id": self.group,
-                "enable.auto.commit": False,
-                "auto.offset.reset": "earliest",
-                "isolation.level": "read_committed",
-            }
-        )
-
-    def read(self, entity: str, topic: str, *, from_start: bool) -> Batch:
-        """Records of ``topic`` (holding ``entity`` events) not read by the group yet, or all."""
+    def read(self, topic: str, *, from_start: bool) -> list[Chunk]:
+        """Records of ``topic`` not read by the group yet (or all of them), in chunks."""
         from confluent_kafka import KafkaException, TopicPartition
 
-        batch = Batch(entity, snapshot=False, keyed=True)
+        chunks: list[Chunk] = []
         consumer = self._consumer()
         try:
             try:
@@ -65,8 +55,8 @@ class KafkaTopicReader:
                 ) from exc
             info = meta.topics.get(topic)
             if info is None or info.error is not None:
-                log.info("kafka topic %s does not exist yet: nothing to ingest", topic)
-                return batch
+                log.info("kafka topic %s does not exist yet: nothing to read", topic)
+                return chunks
             parts = sorted(info.partitions)
             committed = {
                 tp.partition: tp.offset
@@ -84,13 +74,15 @@ class KafkaTopicReader:
             messages = self._drain(consumer, topic, plan)
         finally:
             consumer.close()
+        count = 0
         for (partition, block), rows in sorted(messages.items()):
-            offsets = [o for o, _ in rows]
+            # One line per message: a raw newline inside a value must not split it.
             payload = b"\n".join(v.replace(b"\n", b" ") for _, v in rows)
-            lines = [o - block + 1 for o in offsets]
-            batch.add_jsonl(payload, f"kafka:{topic}/{partition}/{block:012d}", line_numbers=lines)
-        log.info("kafka %s: %d partitions, %d records", topic, len(plan), batch.read_count)
-        return batch
+            lines = [o - block + 1 for o, _ in rows]
+            chunks.append(Chunk(f"kafka:{topic}/{partition}/{block:012d}", payload, lines))
+            count += len(rows)
+        log.info("kafka %s: %d partitions, %d records", topic, len(plan), count)
+        return chunks
 
     def _drain(
         self, consumer: Any, topic: str, plan: dict[int, tuple[int, int]]
@@ -138,6 +130,6 @@ class KafkaTopicReader:
         try:
             consumer.commit(offsets=self._positions, asynchronous=False)
         except KafkaException as exc:
-            raise BackendError(f"Kafka: cannot commit ingest offsets: {exc}") from exc
+            raise BackendError(f"Kafka: cannot commit offsets of {self.group}: {exc}") from exc
         finally:
             consumer.close()
