@@ -11,9 +11,11 @@ from vitrina.config import Settings
 from vitrina.errors import UsageError
 from vitrina.eventlog import open_eventlog
 from vitrina.simulate.faults import FaultRates
+from vitrina.simulate.presets import PRESETS
 from vitrina.simulate.run import DOMAINS, SimulationParams, SimulationReport, simulate
+from vitrina.simulate.world import history_start_ms
 from vitrina.source import open_source
-from vitrina.timeutil import parse_instant_ms
+from vitrina.timeutil import check_interval_ms, parse_instant_ms
 
 __all__ = ["fault_manifest_path", "params_from_settings", "run_simulate"]
 
@@ -39,6 +41,14 @@ def params_from_settings(settings: Settings, domain: str = "all") -> SimulationP
         )
         if f["enabled"]
         else FaultRates()
+    )
+    scale = sim["scale"]
+    # Everything simulated lies in the accepted range of instants: the history before the
+    # start, the live activity, and the arrivals after the end that event-log slices go by.
+    check_interval_ms(
+        history_start_ms(PRESETS[scale], start_ms),
+        start_ms + sim["duration"] + rates.max_delay_ms,
+        f"simulate: the {scale} scale's history before --start, --duration and late arrivals",
     )
     return SimulationParams(
         seed=sim["seed"],

@@ -30,6 +30,7 @@ __all__ = [
 ]
 
 NONE, DUPLICATE, LATE, MALFORMED, VIOLATION = 0, 1, 2, 3, 4
+_COPY_DELAY_MS = 120_000  # a duplicate copy arrives up to this long after the original
 FAULT_NAMES = {DUPLICATE: "duplicate", LATE: "late", MALFORMED: "malformed", VIOLATION: "violation"}
 
 
@@ -44,6 +45,12 @@ class FaultRates:
     @property
     def any(self) -> bool:
         return max(self.duplicate, self.late, self.malformed, self.violation) > 0
+
+    @property
+    def max_delay_ms(self) -> int:
+        """The longest an event may arrive after its time (event-log slices go by arrival)."""
+        late = 2 * self.late_by_ms if self.late > 0 else 0
+        return max(late, _COPY_DELAY_MS if self.duplicate > 0 else 0)
 
 
 def plan_event_faults(seed: int, topic: str, hour: int, events: Table, rates: FaultRates) -> Table:
@@ -73,7 +80,7 @@ def plan_event_faults(seed: int, topic: str, hour: int, events: Table, rates: Fa
     )
     dup = np.flatnonzero((kind == NONE) & (rng.random(n) < rates.duplicate))
     copies = {k: v[dup] for k, v in out.items()}
-    copies["arrival_ms"] = copies["ts"] + rng.integers(1_000, 120_000, len(dup))
+    copies["arrival_ms"] = copies["ts"] + rng.integers(1_000, _COPY_DELAY_MS, len(dup))
     copies["fault"] = np.full(len(dup), DUPLICATE, dtype=np.int8)
     return {k: np.concatenate([out[k], copies[k]]) for k in out}
 

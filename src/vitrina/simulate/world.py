@@ -15,10 +15,11 @@ from vitrina.simulate.kernels import inverse_cdf
 from vitrina.simulate.presets import Preset
 from vitrina.simulate.rng import stream
 
-__all__ = ["STATUS", "Table", "World", "build_history", "order_timeline"]
+__all__ = ["STATUS", "Table", "World", "build_history", "history_start_ms", "order_timeline"]
 
 DAY_MS = 86_400_000
 HOUR_MS = 3_600_000
+PRODUCT_AGE_MS = 180 * DAY_MS  # a product may have been created this long before the history
 STATUS = np.array(["pending", "paid", "shipped", "delivered", "cancelled"])
 LOYALTY = np.array(["Bronze", "Silver", "Gold"])
 
@@ -157,7 +158,7 @@ def _products(p: Preset, seed: int, cats: Table, leaves: np.ndarray, t0: int) ->
         "category_id": cat,
         "price_cents": price_cents,
         "stock_quantity": rng.integers(0, 500, n),
-        "creation_ms": t0 - rng.integers(0, 180 * DAY_MS, n),
+        "creation_ms": t0 - rng.integers(0, PRODUCT_AGE_MS, n),
     }
 
 
@@ -292,6 +293,11 @@ def promotions(
 
 def concat(a: Table, b: Table) -> Table:
     return {k: np.concatenate([a[k], b[k]]) for k in a}
+
+
+def history_start_ms(preset: Preset, start_ms: int) -> int:
+    """The earliest instant in the history of a world that goes live at ``start_ms``."""
+    return start_ms - preset.history_days * DAY_MS - PRODUCT_AGE_MS
 
 
 def build_history(preset: Preset, seed: int, start_ms: int, end_ms: int) -> World:

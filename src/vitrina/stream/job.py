@@ -57,7 +57,7 @@ class StreamReport:
 
 def spec_from_settings(settings: Settings) -> WindowSpec:
     s = settings.section("stream")
-    return WindowSpec(int(s["size"]), int(s["hop"]), int(s["lateness"]))
+    return WindowSpec(int(s["size"]), int(s["hop"]), int(s["lateness"]), instants=True)
 
 
 def run_stream(
