@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -11,7 +12,6 @@ import pytest
 from vitrina.cli import main
 from vitrina.config import load_settings
 from vitrina.ingest import run_ingest
-from vitrina.warehouse import open_warehouse
 from vitrina.warehouse.transform import run_transform
 
 WORLD = Path(__file__).parent / "world"
@@ -27,7 +27,7 @@ FIVE = [
 
 
 def test_five_events_window_output_and_ingest_agree(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], read: Callable[..., list[dict[str, object]]]
 ) -> None:
     folder = tmp_path / "world"
     shutil.copytree(WORLD, folder)
@@ -57,18 +57,16 @@ def test_five_events_window_output_and_ingest_agree(
     settings = load_settings(data_dir=tmp_path / "data", environ={}, cwd=tmp_path)
     run_ingest(settings, from_dir=folder)
     run_transform(settings, select="+int_product_clicks__latest_window")
-    wh = open_warehouse(settings.backend("warehouse"))
-    try:
-        latest = wh.query_arrow(
-            "select product_id, window_start_ms, window_end_ms, clicks "
-            "from intermediate.int_product_clicks__latest_window"
-        ).to_pylist()
-        types = wh.query_arrow(
-            "select event_type, count(*) as n from clean.clicks group by 1 order by 1"
-        ).to_pylist()
-    finally:
-        wh.close()
-    assert types == [{"event_type": "click", "n": 4}, {"event_type": "view", "n": 1}]
+    latest = read(settings, "int_product_clicks__latest_window", "product_id", "intermediate")
+    clicks = read(settings, "clicks", "event_id", "clean")
+    types = [(c["event_id"], c["event_type"]) for c in clicks]
+    assert types == [
+        ("e1", "click"),
+        ("e2", "click"),
+        ("e3", "click"),
+        ("e4", "click"),
+        ("e5", "view"),
+    ]
     assert latest == [
         {
             "product_id": 10,
