@@ -149,3 +149,14 @@ def test_ingest_quarantines_a_click_in_year_9999(tmp_path: Path) -> None:
         reasons["dir:clicks/c.jsonl:2"]
     )
     assert "outside the accepted range" not in str(reasons.get("dir:clicks/c.jsonl:1"))
+
+
+def test_ingest_refuses_a_start_outside_the_range(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    code = main(["--data-dir", str(data), "ingest", "--start", "0001-01-01T00:00:00Z"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "--start: 0001-01-01T00:00:00.000Z is outside" in err
+    assert not data.exists()
