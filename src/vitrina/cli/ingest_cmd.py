@@ -12,7 +12,7 @@ from vitrina.cli.app import app, err_console, settings_from
 from vitrina.cli.progress import summary_table
 from vitrina.errors import UsageError
 from vitrina.pipelines.interval import Interval
-from vitrina.timeutil import parse_instant_ms
+from vitrina.timeutil import END_INSTANT_MS, MIN_INSTANT_MS, parse_instant_ms
 
 
 def _instant(option: str, value: str) -> int:
@@ -22,8 +22,8 @@ def _instant(option: str, value: str) -> int:
         raise UsageError(f"{option}: {exc}") from exc
 
 
-# An open side of --start/--end: from the epoch, or up to year 10000 (past any instant).
-_OPEN_START_MS, _OPEN_END_MS = 0, 253_402_300_800_000
+# An open side of --start/--end: the edge of the accepted range of instants.
+_OPEN_START_MS, _OPEN_END_MS = MIN_INSTANT_MS, END_INSTANT_MS
 
 
 def _interval(start: str | None, end: str | None) -> Interval | None:

@@ -30,7 +30,7 @@ def window_spec(size: str, hop: str, lateness: str) -> WindowSpec:
         raise UsageError("--size and --hop must be positive durations")
     if hop_ms > size_ms or size_ms % hop_ms:
         raise UsageError(f"--size ({size}) must be a multiple of --hop ({hop})")
-    return WindowSpec(size_ms, hop_ms, late_ms)
+    return WindowSpec(size_ms, hop_ms, late_ms, instants=True)
 
 
 def _blocks(fh: IO[bytes]) -> Iterator[bytes]:

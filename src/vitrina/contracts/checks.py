@@ -8,7 +8,14 @@ from dataclasses import dataclass
 import polars as pl
 
 from vitrina.contracts.spec import FieldSpec
-from vitrina.contracts.types import DATE_PATTERN, NUMBER_TEXT, TIMESTAMP_PATTERN
+from vitrina.contracts.types import (
+    DATE_PATTERN,
+    END_INSTANT,
+    FIRST_INSTANT,
+    NUMBER_TEXT,
+    OUTSIDE_RANGE,
+    TIMESTAMP_PATTERN,
+)
 
 __all__ = [
     "TYPE_ERRORS_COLUMN",
@@ -193,7 +200,19 @@ def parse_timestamp(text: pl.Expr) -> pl.Expr:
     return pl.when(text.str.contains(TIMESTAMP_PATTERN)).then(parsed)
 
 
+def _in_range(v: pl.Expr, shown: pl.Expr) -> Check:
+    outside = (v < pl.lit(FIRST_INSTANT, UTC_MS)) | (v >= pl.lit(END_INSTANT, UTC_MS))
+    return ("range", outside, pl.format(f"{{}} is {OUTSIDE_RANGE}", shown))
+
+
 def _time(
+    spec: FieldSpec, col: pl.Expr, dtype: pl.DataType, v: pl.Expr
+) -> tuple[pl.Expr, list[Check]]:
+    value, checks = _time_value(spec, col, dtype, v)
+    return value, [*checks, _in_range(v, show_value(col, dtype))]
+
+
+def _time_value(
     spec: FieldSpec, col: pl.Expr, dtype: pl.DataType, v: pl.Expr
 ) -> tuple[pl.Expr, list[Check]]:
     shown = show_value(col, dtype)

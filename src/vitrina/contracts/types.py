@@ -8,18 +8,23 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Final, Literal, get_args
 
-from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
+
+from vitrina.timeutil import END_INSTANT_MS, INSTANT_RANGE, MIN_INSTANT_MS
 
 __all__ = [
     "DATE_PATTERN",
     "DEVICES",
     "EMAIL_PATTERN",
+    "END_INSTANT",
     "EVENT_TYPES",
+    "FIRST_INSTANT",
     "LOYALTY_STATUSES",
     "MONEY_MAX",
     "ORDER_STATUSES",
     "ORDER_STATUS_ALIASES",
+    "OUTSIDE_RANGE",
     "TIMESTAMP_PATTERN",
     "DateOrTimestamp",
     "Device",
@@ -75,6 +80,11 @@ PHONE_PATTERN: Final = r"^[0-9+()./\- x]+$"
 MONEY_MAX: Final = Decimal("9999999999.99")
 NUMBER_TEXT: Final = r"^-?[0-9]+(\.[0-9]+)?([eE][+\-]?[0-9]+)?$"
 
+# Timestamps and dates lie in the accepted range of instants (vitrina.timeutil), half-open.
+FIRST_INSTANT: Final = datetime.fromtimestamp(MIN_INSTANT_MS / 1000, tz=UTC)
+END_INSTANT: Final = datetime.fromtimestamp(END_INSTANT_MS / 1000, tz=UTC)
+OUTSIDE_RANGE: Final = f"outside the accepted range of instants {INSTANT_RANGE}"
+
 _TS_RE = re.compile(TIMESTAMP_PATTERN)
 _NUMBER_RE = re.compile(NUMBER_TEXT)
 _DATE_RE = re.compile(DATE_PATTERN)
@@ -85,6 +95,16 @@ class Kind:
     """How a field is typed and checked in batch: int, str, money, timestamp, date_or_timestamp."""
 
     name: Literal["int", "str", "money", "timestamp", "date_or_timestamp"]
+
+
+def _in_range(value: datetime) -> datetime:
+    if not FIRST_INSTANT <= value < END_INSTANT:
+        raise PydanticCustomError(
+            "range",
+            "{value} is " + OUTSIDE_RANGE,
+            {"value": value.isoformat().replace("+00:00", "Z")},
+        )
+    return value
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -159,7 +179,8 @@ _TS_SCHEMA: Final = {
     "type": "string",
     "format": "date-time",
     "pattern": TIMESTAMP_PATTERN,
-    "description": "ISO-8601 instant in UTC ending in Z, e.g. 2026-11-22T13:00:00.123Z",
+    "description": "ISO-8601 instant in UTC ending in Z, e.g. 2026-11-22T13:00:00.123Z, in "
+    + INSTANT_RANGE,
 }
 _DATE_OR_TS_SCHEMA: Final = {
     "type": "string",
@@ -167,7 +188,7 @@ _DATE_OR_TS_SCHEMA: Final = {
         {"format": "date", "pattern": DATE_PATTERN},
         {"format": "date-time", "pattern": TIMESTAMP_PATTERN},
     ],
-    "description": "ISO-8601 date (2026-11-22) or UTC instant ending in Z",
+    "description": "ISO-8601 date (2026-11-22) or UTC instant ending in Z, in " + INSTANT_RANGE,
 }
 
 PositiveId = Annotated[int, Kind("int"), Field(strict=True, gt=0)]
@@ -190,12 +211,17 @@ Money = Annotated[
     ),
 ]
 Timestamp = Annotated[
-    datetime, Kind("timestamp"), BeforeValidator(_check_timestamp), WithJsonSchema(_TS_SCHEMA)
+    datetime,
+    Kind("timestamp"),
+    BeforeValidator(_check_timestamp),
+    AfterValidator(_in_range),
+    WithJsonSchema(_TS_SCHEMA),
 ]
 DateOrTimestamp = Annotated[
     datetime,
     Kind("date_or_timestamp"),
     BeforeValidator(_check_date_or_timestamp),
+    AfterValidator(_in_range),
     WithJsonSchema(_DATE_OR_TS_SCHEMA),
 ]
 Token = Annotated[str, Kind("str"), Field(strict=True, min_length=1, max_length=64)]

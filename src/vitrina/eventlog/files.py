@@ -28,6 +28,7 @@ from vitrina.backends import import_extra, register
 from vitrina.errors import BackendError, UsageError
 from vitrina.eventlog.base import Chunk, Consumed, EventLog, SliceFile
 from vitrina.redact import mask_url
+from vitrina.timeutil import check_instant_ms
 
 __all__ = ["FileEventLog", "Manifest", "SliceFile", "open_s3", "slice_name"]
 
@@ -42,8 +43,12 @@ def _stamp(ms: int) -> datetime:
 
 
 def slice_name(topic: str, start_ms: int) -> str:
-    """Relative path of the file covering the slice that starts at ``start_ms``."""
-    t = _stamp(start_ms)
+    """Relative path of the file covering the slice that starts at ``start_ms``.
+
+    Only instants in the accepted range have a name (their years have four digits, so names
+    sort in time order); any other is refused with one line.
+    """
+    t = _stamp(check_instant_ms(start_ms, "event-log slice start"))
     return f"{topic}/{t:%Y-%m-%d}/{topic}.{t:%Y%m%dT%H%M%SZ}.jsonl"
 
 

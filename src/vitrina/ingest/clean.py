@@ -9,6 +9,7 @@ from datetime import datetime
 import orjson
 import polars as pl
 
+from vitrina.contracts.normalise import normalise_code, normalise_text
 from vitrina.ingest.tables import TableSpec
 
 __all__ = [
@@ -76,9 +77,7 @@ def normalise(spec: TableSpec, frame: pl.DataFrame) -> pl.DataFrame:
     for name in spec.names:
         if frame.schema.get(name) != pl.String:
             continue
-        col = pl.col(name).str.strip_chars()
-        if name in _LOWER:
-            col = col.str.to_lowercase()
+        col = normalise_code(pl.col(name)) if name in _LOWER else normalise_text(pl.col(name))
         if name in _TITLE:
             col = col.str.to_titlecase()
         if name in _EMPTY_IS_NULL:

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from vitrina.config import Settings
 from vitrina.errors import UsageError
-from vitrina.timeutil import format_ts_ms, parse_instant_ms, utc_now_ms
+from vitrina.timeutil import check_interval_ms, format_ts_ms, parse_instant_ms, utc_now_ms
 
 __all__ = ["Interval", "Report", "default_interval"]
 
@@ -22,12 +22,17 @@ class Report(Protocol):
 
 @dataclass(frozen=True, order=True)
 class Interval:
-    """``[start_ms, end_ms)``: an event at ``end_ms`` belongs to the next interval."""
+    """``[start_ms, end_ms)``: an event at ``end_ms`` belongs to the next interval.
+
+    Both ends lie in the accepted range of instants (``vitrina.timeutil.INSTANT_RANGE``);
+    outside it is :class:`vitrina.timeutil.InstantOutOfRange`, a usage error.
+    """
 
     start_ms: int
     end_ms: int
 
     def __post_init__(self) -> None:
+        check_interval_ms(self.start_ms, self.end_ms)
         if self.end_ms <= self.start_ms:
             raise ValueError(
                 f"empty interval: end {format_ts_ms(self.end_ms)} is not after "

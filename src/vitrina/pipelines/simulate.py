@@ -13,8 +13,11 @@ from vitrina.eventlog import open_eventlog
 from vitrina.pipelines.interval import Interval, default_interval
 from vitrina.redact import mask_url
 from vitrina.simulate.faults import FaultRates
+from vitrina.simulate.presets import PRESETS
 from vitrina.simulate.run import DOMAINS, SimulationParams, SimulationReport, simulate
+from vitrina.simulate.shop.world import history_start_ms
 from vitrina.source import open_source
+from vitrina.timeutil import check_interval_ms
 
 __all__ = ["fault_manifest_path", "params_from_settings", "run", "run_simulate"]
 
@@ -35,6 +38,14 @@ def params_from_settings(
         FaultRates(f.duplicate_rate, f.late_rate, f.malformed_rate, f.violation_rate, f.late_by_ms)
         if f.enabled
         else FaultRates()
+    )
+    scale = sim.scale
+    # Everything simulated lies in the accepted range of instants: the history before the
+    # start, the live activity, and the arrivals after the end that event-log slices go by.
+    check_interval_ms(
+        history_start_ms(PRESETS[scale], interval.start_ms),
+        interval.end_ms + rates.max_delay_ms,
+        f"simulate: the {scale} scale's history before --start, --duration and late arrivals",
     )
     return SimulationParams(
         seed=sim.seed,

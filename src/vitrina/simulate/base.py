@@ -14,6 +14,7 @@ import pyarrow as pa
 from vitrina.contracts.registry import domain_for
 
 __all__ = [
+    "COPY_DELAY_MS",
     "DAY_MS",
     "HOUR_MS",
     "FaultRates",
@@ -29,6 +30,7 @@ __all__ = [
 
 DAY_MS = 86_400_000
 HOUR_MS = 3_600_000
+COPY_DELAY_MS = 120_000  # a duplicate copy arrives up to this long after the original
 
 # A table as numpy columns; columns starting with ``_`` are internal and never written.
 Table = dict[str, np.ndarray]
@@ -53,6 +55,12 @@ class FaultRates:
     @property
     def any(self) -> bool:
         return max(self.duplicate, self.late, self.malformed, self.violation) > 0
+
+    @property
+    def max_delay_ms(self) -> int:
+        """The longest an event may arrive after its time (event-log slices go by arrival)."""
+        late = 2 * self.late_by_ms if self.late > 0 else 0
+        return max(late, COPY_DELAY_MS if self.duplicate > 0 else 0)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from vitrina.simulate.base import FaultRates, Table, Violation
+from vitrina.simulate.base import COPY_DELAY_MS, FaultRates, Table, Violation
 from vitrina.simulate.rng import stream
 
 __all__ = [
@@ -59,7 +59,7 @@ def plan_event_faults(seed: int, topic: str, hour: int, events: Table, rates: Fa
     )
     dup = np.flatnonzero((kind == NONE) & (rng.random(n) < rates.duplicate))
     copies = {k: v[dup] for k, v in out.items()}
-    copies["arrival_ms"] = copies["ts"] + rng.integers(1_000, 120_000, len(dup))
+    copies["arrival_ms"] = copies["ts"] + rng.integers(1_000, COPY_DELAY_MS, len(dup))
     copies["fault"] = np.full(len(dup), DUPLICATE, dtype=np.int8)
     return {k: np.concatenate([out[k], copies[k]]) for k in out}
 

@@ -18,7 +18,8 @@ Definitions (docs/architecture.md, "Windows"), with ``S`` = size, ``H`` = hop
 * Since the watermark never goes down, a closed window never changes again. A window is
   emitted exactly once, with its final count, at the end of the batch during which the
   watermark reached its end, or by :meth:`WindowEngine.flush` at end of input. Only windows
-  with at least one counted event are emitted.
+  with at least one counted event are emitted, and, when the spec says the times are
+  instants, only windows inside the accepted range of instants (``WindowSpec.instants``).
 
 Because ``W_i`` depends only on the events before ``i`` (carried across batches as the running
 maximum), the emitted windows and their counts never depend on how the input was split into
@@ -113,7 +114,7 @@ class WindowEngine:
         self.count_events += int(ts.shape[0])
         late_idx = np.concatenate(late_parts) if late_parts else _empty()
         self.count_late += int(late_idx.shape[0])
-        return BatchResult(self._emit(final=False), late_idx, self.watermark_ms)
+        return BatchResult(self._out(self._emit(final=False)), late_idx, self.watermark_ms)
 
     def flush(self) -> EmittedWindows:
         """End of input: emit every open window (final) and clear the counts.
@@ -125,6 +126,11 @@ class WindowEngine:
         if len(out):
             last_end = int(out.window_end_ms.max())
             self.max_ts_ms = max(self.max_ts_ms, last_end + self.spec.lateness_ms)
+        return self._out(out)
+
+    def _out(self, emitted: EmittedWindows) -> EmittedWindows:
+        out = self.spec.emittable(emitted)
+        self.count_emitted += len(out)
         return out
 
     def _chunk(self, ts: I64, keys: I64, counted: npt.NDArray[np.bool_] | None) -> I64:
@@ -320,7 +326,6 @@ class WindowEngine:
         m, key, count = _combine(
             np.concatenate(parts_m), np.concatenate(parts_k), np.concatenate(parts_c)
         )
-        self.count_emitted += int(m.shape[0])
         return EmittedWindows(m * hop, key, count, size_ms)
 
     # -- checkpoints ------------------------------------------------------------------------
@@ -357,7 +362,8 @@ class WindowEngine:
         """Restore a checkpoint; ``spec``, when given, must equal the checkpoint's."""
         with np.load(io.BytesIO(data), allow_pickle=False) as z:
             meta = [int(v) for v in z["meta"].tolist()]
-            saved = WindowSpec(meta[0], meta[1], meta[2])
+            # Which windows may leave is a policy of the caller's, not part of the state.
+            saved = WindowSpec(meta[0], meta[1], meta[2], spec is not None and spec.instants)
             if spec is not None and spec != saved:
                 raise ValueError(f"checkpoint was taken with {saved}, not {spec}")
             return cls(

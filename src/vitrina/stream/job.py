@@ -58,7 +58,7 @@ class StreamReport:
 
 def spec_from_settings(settings: Settings) -> WindowSpec:
     s = settings.stream
-    return WindowSpec(s.size_ms, s.hop_ms, s.lateness_ms)
+    return WindowSpec(s.size_ms, s.hop_ms, s.lateness_ms, instants=True)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
 """Columnar parsing of click JSON lines into the engine's arrays, bad lines set apart.
 
 The window needs three fields of a click: ``product_id`` (a positive JSON integer),
-``event_type`` (view|click|add_to_cart|purchase) and ``ts`` (ISO-8601 UTC with ``Z``). These are
-checked with the same rules as the clicks contract (:mod:`vitrina.contracts`); the other fields
-of a click are the ingest's business. A line that is not a JSON object is *malformed*; an object
+``event_type`` (view|click|add_to_cart|purchase) and ``ts`` (ISO-8601 UTC with ``Z``, inside the
+accepted range of instants). These are judged as ingest judges them: the same normalisation
+first (:mod:`vitrina.contracts.normalise`: text trimmed, the event type lower-cased, so
+``" CLICK "`` is a click), then the rules of the clicks contract; when a key is repeated in a
+line, its first value counts (as in ingest), whatever the other lines hold. The other fields of
+a click are the ingest's business. A line that is not a JSON object is *malformed*; an object
 that breaks one of those three rules is a *contract violation*. Both are returned with their
 1-based line number and reason, for the dead letters, never raised.
 
@@ -16,6 +19,7 @@ line somewhere in it) parses lines one by one to find the bad ones and their rea
 from __future__ import annotations
 
 import io
+import json
 import logging
 from dataclasses import dataclass, replace
 from typing import Any
@@ -26,7 +30,10 @@ import orjson
 import polars as pl
 
 from vitrina.contracts import EVENT_TYPES
+from vitrina.contracts.normalise import normalise_code, normalise_text
+from vitrina.contracts.types import OUTSIDE_RANGE
 from vitrina.stream.scan import CLICK_CODE, scan_clicks
+from vitrina.timeutil import END_INSTANT_MS, MIN_INSTANT_MS
 
 __all__ = [
     "MALFORMED",
@@ -45,6 +52,7 @@ VIOLATION = "contract"
 _SCHEMA = {"product_id": pl.Int64, "event_type": pl.String, "ts": pl.String}
 _TS_FORMAT = "%Y-%m-%dT%H:%M:%S%.fZ"
 _EVENT_TYPES = sorted(EVENT_TYPES)
+_FIELDS = tuple(f'"{name}"'.encode() for name in _SCHEMA)
 
 
 @dataclass(frozen=True)
@@ -156,7 +164,7 @@ def _slow(body: bytes, count_lines: int) -> ParsedClicks:
             continue
         total += 1
         try:
-            obj = orjson.loads(raw)
+            obj = _load(raw)
         except orjson.JSONDecodeError as exc:
             bad_line.append(number)
             bad_kind.append(MALFORMED)
@@ -203,6 +211,31 @@ def _slow(body: bytes, count_lines: int) -> ParsedClicks:
     return _checked(frame, bad_line, bad_kind, bad_reason, total, count_lines)
 
 
+def _first_value(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        out.setdefault(key, value)
+    return out
+
+
+def _json_int(text: str) -> int | float:
+    value = int(text)
+    return value if -(2**63) <= value < 2**64 else float(value)  # as orjson reads it
+
+
+def _load(raw: bytes) -> Any:
+    """One line's JSON value; a key repeated at the top level keeps its first value.
+
+    orjson keeps the last one, polars (the columnar path, and ingest) the first: lines where a
+    field may repeat (its key twice, or an escape that may spell it) are read again keeping the
+    first, with orjson's numbers, so the verdict never depends on which path read the line.
+    """
+    obj = orjson.loads(raw)
+    if isinstance(obj, dict) and (b"\\" in raw or any(raw.count(k) > 1 for k in _FIELDS)):
+        obj = json.loads(raw, object_pairs_hook=_first_value, parse_int=_json_int)
+    return obj
+
+
 def _checked(
     frame: pl.DataFrame,
     bad_line: list[int],
@@ -211,8 +244,10 @@ def _checked(
     total: int,
     count_lines: int,
 ) -> ParsedClicks:
-    ts = pl.col("ts").str.to_datetime(_TS_FORMAT, time_unit="ms", time_zone="UTC", strict=False)
-    pid, et = pl.col("product_id"), pl.col("event_type")
+    ts_text = normalise_text(pl.col("ts"))
+    ts = ts_text.str.to_datetime(_TS_FORMAT, time_unit="ms", time_zone="UTC", strict=False)
+    ts_ms = ts.dt.epoch("ms")
+    pid, et = pl.col("product_id"), normalise_code(pl.col("event_type"))
     reasons = pl.concat_str(
         [
             pl.col("pre"),
@@ -230,13 +265,16 @@ def _checked(
             pl.when(pl.col("ts").is_not_null() & ts.is_null()).then(
                 pl.format("ts: {} is not an ISO-8601 UTC timestamp", pl.col("ts").str.slice(0, 40))
             ),
+            pl.when((ts_ms < MIN_INSTANT_MS) | (ts_ms >= END_INSTANT_MS)).then(
+                pl.format(f"ts: {{}} is {OUTSIDE_RANGE}", ts_text.str.slice(0, 40))
+            ),
         ],
         separator="; ",
         ignore_nulls=True,
     )
     checked = frame.select(
         pl.col("line"),
-        ts.dt.epoch("ms").alias("ts_ms"),
+        ts_ms.alias("ts_ms"),
         pid,
         (et == "click").alias("is_click"),
         pl.when(reasons != "").then(reasons).alias("reason"),

@@ -4,9 +4,10 @@ A numba kernel tokenises each line as a flat JSON object and takes out the three
 window needs (``product_id``, ``event_type``, ``ts``). It only *accepts* a line it can prove
 clean and valid under the rules of :mod:`vitrina.stream.parse`: an object of plain ASCII
 strings, numbers and literals, each of the three fields present once, a positive integer
-``product_id`` of at most 18 digits, a known event type, and a UTC time spelled
-``YYYY-MM-DDTHH:MM:SS[.f…]Z`` (years 1970-9999, a real calendar day, seconds 0-59). Every
-other line (escapes, non-ASCII text, nesting, big numbers, missing or odd fields, bad JSON,
+``product_id`` of at most 18 digits, an event type spelled exactly as the contract spells it,
+and a UTC time spelled ``YYYY-MM-DDTHH:MM:SS[.f…]Z`` (a real calendar day, seconds 0-59) inside
+the accepted range of instants. Every other line (escapes, non-ASCII text, nesting, big
+numbers, missing, repeated or odd fields, a type to normalise such as ``" Click"``, bad JSON,
 blank lines) is *deferred* to the general parser, which gives the verdict and the reason. So
 the kernel decides nothing the general parser would decide differently; a property test
 holds the two to the same results.
@@ -24,6 +25,7 @@ from numba.cpython.unsafe.numbers import trailing_zeros
 from vitrina.contracts import EVENT_TYPES
 from vitrina.jit import inline, kernel
 from vitrina.spell import word_table
+from vitrina.timeutil import END_INSTANT_MS, MIN_INSTANT_MS
 
 __all__ = ["CLICK_CODE", "EVENT_CODES", "scan_clicks"]
 
@@ -220,8 +222,12 @@ def _line(
     key_len: npt.NDArray[np.int64],
     types: npt.NDArray[np.uint8],
     type_len: npt.NDArray[np.int64],
+    lo_ms: int,
+    hi_ms: int,
 ) -> tuple[int, int, int, int, int]:
     """(verdict, product_id, ts_ms, event code, end) of the line starting at ``i``.
+
+    A time outside ``[lo_ms, hi_ms)`` (the accepted range of instants) is deferred.
 
     ``end`` is the buffer's length: an accepted line ends at the next ``\n`` (or the buffer's
     end), whose position is returned; nothing here steps over a ``\n`` (a control character to
@@ -262,7 +268,7 @@ def _line(
                     return _DEFERRED, 0, 0, -1, -1
             elif field == _TS:
                 good, ts = _ts_ms(buf, i + 1, v_end)
-                if not good:
+                if not good or ts < lo_ms or ts >= hi_ms:
                     return _DEFERRED, 0, 0, -1, -1
             i = v_end + 1
         elif c == 45 or 48 <= c <= 57:  # a number
@@ -303,6 +309,8 @@ def _scan(
     key_len: npt.NDArray[np.int64],
     types: npt.NDArray[np.uint8],
     type_len: npt.NDArray[np.int64],
+    lo_ms: int,
+    hi_ms: int,
 ) -> tuple[
     npt.NDArray[np.uint8], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int8]
 ]:
@@ -316,7 +324,7 @@ def _scan(
     code = np.empty(n_lines, dtype=np.int8)
     start = 0
     for line in range(n_lines):
-        v, p, t, c, end = _line(buf, words, start, n, keys, key_len, types, type_len)
+        v, p, t, c, end = _line(buf, words, start, n, keys, key_len, types, type_len, lo_ms, hi_ms)
         if end < 0:
             end = start
             while end < n and buf[end] != 10:
@@ -341,5 +349,8 @@ def scan_clicks(
     if buf.ctypes.data % 8:  # bytes objects' data is aligned; a copy for anything else
         buf = buf.copy()
     words = buf[:whole].view(np.uint64)
-    verdict, pid, ts, code = _scan(buf, words, _KEYS, _KEY_LEN, _TYPES, _TYPE_LEN)
+    # The range is an argument, not a global: numba would freeze a global into its disk cache.
+    verdict, pid, ts, code = _scan(
+        buf, words, _KEYS, _KEY_LEN, _TYPES, _TYPE_LEN, MIN_INSTANT_MS, END_INSTANT_MS
+    )
     return verdict == _ACCEPTED, pid, ts, code

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from vitrina.timeutil import END_INSTANT_MS, MIN_INSTANT_MS
+
 __all__ = ["BatchResult", "EmittedWindows", "WindowSpec"]
 
 I64 = npt.NDArray[np.int64]
@@ -14,11 +16,17 @@ I64 = npt.NDArray[np.int64]
 
 @dataclass(frozen=True)
 class WindowSpec:
-    """Window size, hop and allowed lateness in milliseconds (hop = size gives tumbling)."""
+    """Window size, hop and allowed lateness in milliseconds (hop = size gives tumbling).
+
+    ``instants``: the times are instants (epoch ms), so only windows lying wholly inside the
+    accepted range of instants (:data:`vitrina.timeutil.INSTANT_RANGE`) are emitted; an event
+    near an edge of the range counts in its windows inside it. Off, any integers are times.
+    """
 
     size_ms: int = 300_000
     hop_ms: int = 60_000
     lateness_ms: int = 30_000
+    instants: bool = False
 
     def __post_init__(self) -> None:
         if self.hop_ms <= 0 or self.size_ms <= 0:
@@ -34,6 +42,18 @@ class WindowSpec:
     def panes(self) -> int:
         """``k``: how many windows each event belongs to."""
         return self.size_ms // self.hop_ms
+
+    def emittable(self, emitted: EmittedWindows) -> EmittedWindows:
+        """The windows of ``emitted`` this spec lets out (see ``instants``)."""
+        if not self.instants or len(emitted) == 0:
+            return emitted
+        start = emitted.window_start_ms
+        inside = (start >= MIN_INSTANT_MS) & (start <= END_INSTANT_MS - self.size_ms)
+        if inside.all():
+            return emitted
+        return EmittedWindows(
+            start[inside], emitted.key[inside], emitted.count[inside], self.size_ms
+        )
 
 
 @dataclass(frozen=True)

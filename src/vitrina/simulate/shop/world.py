@@ -16,8 +16,9 @@ from vitrina.simulate.presets import Preset
 from vitrina.simulate.rng import stream
 from vitrina.simulate.shop import vocab
 
-__all__ = ["STATUS", "Table", "World", "build_history", "order_timeline"]
+__all__ = ["STATUS", "Table", "World", "build_history", "history_start_ms", "order_timeline"]
 
+PRODUCT_AGE_MS = 180 * DAY_MS  # a product may have been created this long before the history
 STATUS = np.array(["pending", "paid", "shipped", "delivered", "cancelled"])
 LOYALTY = np.array(["Bronze", "Silver", "Gold"])
 
@@ -154,7 +155,7 @@ def _products(p: Preset, seed: int, cats: Table, leaves: np.ndarray, t0: int) ->
         "category_id": cat,
         "price_cents": price_cents,
         "stock_quantity": rng.integers(0, 500, n),
-        "creation_ms": t0 - rng.integers(0, 180 * DAY_MS, n),
+        "creation_ms": t0 - rng.integers(0, PRODUCT_AGE_MS, n),
     }
 
 
@@ -285,6 +286,11 @@ def promotions(
         "reason": reason,
         "created_ms": at_ms,
     }
+
+
+def history_start_ms(preset: Preset, start_ms: int) -> int:
+    """The earliest instant in the history of a world that goes live at ``start_ms``."""
+    return start_ms - preset.history_days * DAY_MS - PRODUCT_AGE_MS
 
 
 def build_history(preset: Preset, seed: int, start_ms: int, end_ms: int) -> World:
