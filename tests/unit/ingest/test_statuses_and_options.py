@@ -87,10 +87,10 @@ def test_status_map_in_toml_and_environment(tmp_path: Path) -> None:
     toml = tmp_path / "vitrina.toml"
     toml.write_text('[ingest]\nstatus_map = { "Awaiting" = "pending", "Done" = "Completed" }\n')
     s = load_settings(config=toml, environ={}, cwd=tmp_path)
-    assert s.get("ingest", "status_map") == {"awaiting": "pending", "done": "completed"}
+    assert s.ingest.status_map == {"awaiting": "pending", "done": "completed"}
     env = {"VITRINA_INGEST_STATUS_MAP": "On hold=pending, Closed=delivered"}
     s = load_settings(environ=env, cwd=tmp_path)
-    assert s.get("ingest", "status_map") == {"on hold": "pending", "closed": "delivered"}
+    assert s.ingest.status_map == {"on hold": "pending", "closed": "delivered"}
     toml.write_text('[ingest]\nstatus_map = { "Awaiting" = "lost" }\n')
     with pytest.raises(ConfigError, match="lost not in pending"):
         load_settings(config=toml, environ={}, cwd=tmp_path)
