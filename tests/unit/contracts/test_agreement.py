@@ -32,6 +32,7 @@ _PYDANTIC_RULES = {
     "string_pattern_mismatch": "format",
     "decimal_max_places": "format",
     "literal_error": "enum",
+    "bool_type": "type",
 }
 
 
@@ -210,7 +211,7 @@ _VALUES = st.one_of(
     st.lists(st.integers(0, 9), max_size=2),
     st.dictionaries(st.text("ab", max_size=2), st.integers(0, 9), max_size=1),
 )
-_ROW_RULES = {"total", "chronology"}
+_ROW_RULES = {"total", "chronology", "self", "order", "required", "target"}
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))

@@ -17,8 +17,9 @@ def test_export_writes_the_files_and_prints_their_paths(
 ) -> None:
     assert main(["contracts", "export", str(tmp_path / "s")]) == 0
     out = capsys.readouterr().out.split()
-    assert len(out) == 9
+    assert len(out) == 9 + 33  # the shop's and clickstream's, then the social domain's
     assert (tmp_path / "s" / "clicks.schema.json").is_file()
+    assert (tmp_path / "s" / "social_users.schema.json").is_file()
 
 
 def test_export_to_a_bad_directory_is_one_line_and_exit_2(
