@@ -216,7 +216,10 @@ def test_a_later_reaction_replaces_the_earlier_one_without_an_error() -> None:
     assert out.invalid.height == 0 and out.valid.height == 4  # history is data, not errors
     standing = latest_rows("social_reactions", out.valid)
     # Same instant: the larger reaction_id is the later one.
-    assert standing.select("reaction_id", "user_id", "kind").rows() == [(3, 1, "wow"), (4, 2, "sad")]
+    assert standing.select("reaction_id", "user_id", "kind").rows() == [
+        (3, 1, "wow"),
+        (4, 2, "sad"),
+    ]
     assert latest_rows("social_posts", out.valid).height == 4  # no latest_per: all rows stay
     assert latest_rows("social_reactions", out.valid.clear()).height == 0
     assert isinstance(standing, pl.DataFrame)
