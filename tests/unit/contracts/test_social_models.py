@@ -234,3 +234,13 @@ def test_edge_records_that_pass_both_validators(entity: str, changes: dict[str, 
     rec = record(entity, **changes)
     assert pydantic_rules(entity, rec) == set()
     assert batch_rules(entity, rec) == set()
+
+
+def test_all_social_cases_in_one_table_give_the_same_answers_as_one_by_one() -> None:
+    for entity in {c[0] for c in CASES}:
+        cases = [(record(entity, **ch), exp) for e, ch, exp, _ in CASES if e == entity]
+        parsed = parse_jsonl(jsonl([rec for rec, _ in cases]), entity, "agreement")
+        errors = validate_table(entity, parsed.frame).errors
+        for row, (_, expected) in enumerate(cases):
+            got = errors.filter(errors["_row"] == row).select("field", "rule").rows()
+            assert got == [expected], (entity, row)
