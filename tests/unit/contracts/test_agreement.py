@@ -44,8 +44,10 @@ def pydantic_rules(entity: str, rec: dict[str, Any]) -> set[tuple[str, str]]:
         for err in exc.errors():
             field = str(err["loc"][0]) if err["loc"] else str(err["ctx"]["field"])
             rule = _PYDANTIC_RULES.get(err["type"], err["type"])
-            if field in rec and rec[field] is None:
-                rule = "missing"  # JSON null and an absent key are one thing in a column
+            if err["loc"] and field in rec and rec[field] is None:
+                # JSON null and an absent key are one thing in a column (a record rule on a
+                # nullable field, e.g. a quote without text, keeps its own name).
+                rule = "missing"
             out.add((field, rule))
         return out
     return set()

@@ -166,6 +166,7 @@ CASES: list[tuple[str, dict[str, Any], tuple[str, str], str | None]] = [
      "1 equals comment_id (a comment is not its own parent)"),
     ("social_reactions", {"kind": "dislike"}, ("kind", "enum"), None),
     ("social_shares", {"text": ...}, ("text", "required"), "a quote carries text"),
+    ("social_shares", {"text": None}, ("text", "required"), "a quote carries text"),
     ("social_shares", {"text": ""}, ("text", "required"), "a quote carries text"),
     ("social_shares", {"kind": "boost"}, ("kind", "enum"), None),
     ("social_views", {"viewed_at": "2026-03-01T10:01:00"}, ("viewed_at", "format"), None),
