@@ -124,26 +124,21 @@ def test_a_reply_is_on_its_parents_post_and_after_it() -> None:
 
 def test_nothing_happens_to_a_post_before_it_was_created() -> None:
     before = "2026-03-01T09:59:59.999Z"
+    acts = {
+        "social_comments": "created_at",
+        "social_reactions": "created_at",
+        "social_shares": "created_at",
+        "social_views": "viewed_at",
+        "social_pinned_posts": "pinned_at",
+    }
     tables = social()
-    for entity, field in (
-        ("social_comments", "created_at"),
-        ("social_reactions", "created_at"),
-        ("social_shares", "created_at"),
-        ("social_views", "viewed_at"),
-        ("social_pinned_posts", "pinned_at"),
-    ):
+    for entity, field in acts.items():
         tables[entity] = [record(entity, **{field: before})]
     out = validate_world(world(**tables))
     got = {e: reasons(v) for e, v in out.items() if v.invalid.height}
     assert got == {
         e: [[f"{e}.{f}: {before} before post 1 created_at 2026-03-01T10:00:00.000Z"]]
-        for e, f in (
-            ("social_comments", "created_at"),
-            ("social_reactions", "created_at"),
-            ("social_shares", "created_at"),
-            ("social_views", "viewed_at"),
-            ("social_pinned_posts", "pinned_at"),
-        )
+        for e, f in acts.items()
     }
 
 
