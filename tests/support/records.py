@@ -7,6 +7,8 @@ from typing import Any
 import orjson
 import polars as pl
 
+from .social_records import SOCIAL_GOOD
+
 GOOD: dict[str, dict[str, Any]] = {
     "users": {
         "user_id": 1,
@@ -79,6 +81,9 @@ GOOD: dict[str, dict[str, Any]] = {
         "ts": "2026-11-22T13:05:00.000Z",
     },
 }
+
+
+GOOD.update(SOCIAL_GOOD)
 
 
 def record(entity: str, **changes: Any) -> dict[str, Any]:

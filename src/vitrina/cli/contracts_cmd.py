@@ -67,7 +67,7 @@ def list_contracts() -> None:
         table.add_column(col)
     for name, model in ENTITIES.items():
         fields = ", ".join(f"{s.name}{'' if s.required else '?'}" for s in field_specs(model))
-        table.add_row(name, model.domain, model.primary_key, Text(fields))
+        table.add_row(name, model.domain, ", ".join(model.key_columns()), Text(fields))
     out_console.print(table)
 
 

@@ -10,7 +10,7 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
-__all__ = ["Contract", "EntityKind", "Ref", "RowRule"]
+__all__ = ["Contract", "EntityKind", "LatestPer", "Ref", "RowRule"]
 
 # A snapshot is a table replaced whole on each load (the OLTP source holds one per entity);
 # an event is appended to a topic of the event log and grows file by file.
@@ -44,6 +44,19 @@ class Ref:
     targets: tuple[tuple[str, str], ...]
 
 
+@dataclass(frozen=True)
+class LatestPer:
+    """Only the latest record per ``key`` stands: a later one replaces an earlier one.
+
+    "Later" is the larger ``order`` (columns compared in turn, e.g. ``created_at`` then the
+    record's id). Replaced records are history, not errors: the validators keep them, and
+    :func:`vitrina.contracts.latest.latest_rows` picks the ones that stand.
+    """
+
+    key: tuple[str, ...]
+    order: tuple[str, ...]
+
+
 class Contract(BaseModel):
     """Base of every entity and event contract: the one declaration of an entity.
 
@@ -58,10 +71,18 @@ class Contract(BaseModel):
     entity: ClassVar[str] = ""
     domain: ClassVar[str] = ""
     entity_kind: ClassVar[EntityKind] = "snapshot"
-    primary_key: ClassVar[str] = ""
+    # One column, or a tuple of columns for an entity keyed by a pair (a friendship, a tie).
+    primary_key: ClassVar[str | tuple[str, ...]] = ""
     row_rules: ClassVar[tuple[RowRule, ...]] = ()
     references: ClassVar[tuple[Ref, ...]] = ()
     unique: ClassVar[tuple[str, ...]] = ()  # besides the primary key
+    latest_per: ClassVar[LatestPer | None] = None
+
+    @classmethod
+    def key_columns(cls) -> tuple[str, ...]:
+        """The primary key's columns, one or several, in order."""
+        key = cls.primary_key
+        return (key,) if isinstance(key, str) else key
 
     @model_validator(mode="after")
     def _check_row_rules(self) -> Contract:

@@ -62,6 +62,7 @@ _OUTPUT_DTYPES: dict[str, pl.DataType] = {
     "money": pl.Decimal(12, 2),
     "timestamp": pl.Datetime("ms", "UTC"),
     "date_or_timestamp": pl.Datetime("ms", "UTC"),
+    "bool": pl.Boolean(),
 }
 
 

@@ -249,6 +249,22 @@ def _time_value(
     ]
 
 
+def _bool(
+    spec: FieldSpec, col: pl.Expr, dtype: pl.DataType, v: pl.Expr
+) -> tuple[pl.Expr, list[Check]]:
+    shown = show_value(col, dtype)
+    value: pl.Expr
+    if dtype == pl.Boolean:
+        value = col
+    elif dtype == pl.String:  # JSON true/false read as text (the probe flags JSON strings)
+        value = pl.when(col == "true").then(True).when(col == "false").then(False)
+    else:
+        value = pl.lit(None, pl.Boolean)
+    return value, [
+        ("type", col.is_not_null() & v.is_null(), pl.format("expected a boolean, got {}", shown))
+    ]
+
+
 _BUILDERS = {
     "int": _int,
     "str": _str,
@@ -256,6 +272,7 @@ _BUILDERS = {
     "money": _money,
     "timestamp": _time,
     "date_or_timestamp": _time,
+    "bool": _bool,
 }
 
 
@@ -270,7 +287,9 @@ def field_exprs(spec: FieldSpec, schema: pl.Schema, v: pl.Expr) -> FieldExprs:
         head.append(("missing", col.is_null(), pl.lit("missing")))
     if TYPE_ERRORS_COLUMN in schema:
         wrong = pl.col(TYPE_ERRORS_COLUMN).list.contains(spec.name).fill_null(False)
-        label = {"int": "an integer", "enum": "|".join(spec.values)}.get(spec.kind, "a string")
+        label = {"int": "an integer", "bool": "a boolean", "enum": "|".join(spec.values)}.get(
+            spec.kind, "a string"
+        )
         rule = "enum" if spec.kind == "enum" else "type"  # what pydantic says for a Literal
         shown = show_value(col, dtype)
         head.append((rule, wrong, pl.format(f"expected {label}, got JSON {{}}", shown)))

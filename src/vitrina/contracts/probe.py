@@ -71,6 +71,8 @@ def probe_json_types(
             want, pattern = "string", LOOKS_NON_STRING
         elif spec.kind == "int" and ints_as_text:
             want, pattern = "integer", _INT_TEXT
+        elif spec.kind == "bool":  # read as text: "true" may have been a JSON string
+            want, pattern = "boolean", r"^(true|false)$"
         else:
             continue
         candidates = frame.select(

@@ -1,14 +1,16 @@
 """The registry of domains and their contracts: the one list every layer reads.
 
 Adding a domain means adding its ``vitrina.contracts.<name>`` package to :data:`REGISTRY`;
-ingest's tables, the OLTP source, the simulator's ``--domain`` choices and the CLI read it.
+``contract_for``, the validators and ``vitrina contracts`` cover every registered domain.
+The pipeline (the simulator's ``--domain`` choices, ingest's tables, the OLTP source, dbt's
+sources) reads :data:`PIPELINE_DOMAINS`: the registered domains declared ``pipeline=True``.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-from vitrina.contracts import clickstream, shop
+from vitrina.contracts import clickstream, shop, social
 from vitrina.contracts.base import Contract, EntityKind
 from vitrina.contracts.domain import Domain
 from vitrina.contracts.rules import TableRule
@@ -17,6 +19,8 @@ from vitrina.errors import UsageError
 __all__ = [
     "DOMAINS",
     "ENTITIES",
+    "PIPELINE_DOMAINS",
+    "PIPELINE_ENTITIES",
     "REGISTRY",
     "TABLE_RULES",
     "contract_for",
@@ -25,7 +29,12 @@ __all__ = [
 ]
 
 # Order matters only for listings: the events of clickstream come before those of the shop.
-REGISTRY: Final[dict[str, Domain]] = {d.name: d for d in (clickstream.DOMAIN, shop.DOMAIN)}
+REGISTRY: Final[dict[str, Domain]] = {
+    d.name: d for d in (clickstream.DOMAIN, shop.DOMAIN, social.DOMAIN)
+}
+
+# The domains simulate, ingest, the OLTP source, dbt and `vitrina run` handle today.
+PIPELINE_DOMAINS: Final[tuple[str, ...]] = tuple(n for n, d in REGISTRY.items() if d.pipeline)
 
 _KINDS: Final[tuple[EntityKind, ...]] = ("snapshot", "event")
 
@@ -36,6 +45,14 @@ ENTITIES: Final[dict[str, type[Contract]]] = {
     for d in REGISTRY.values()
     for m in d.entities
     if m.entity_kind == kind
+}
+
+_names = [m.entity for d in REGISTRY.values() for m in d.entities]
+if len(set(_names)) != len(_names):  # a table name must say which domain it belongs to
+    raise ValueError(f"entity names repeat across domains: {sorted(_names)}")
+
+PIPELINE_ENTITIES: Final[dict[str, type[Contract]]] = {
+    e: m for e, m in ENTITIES.items() if m.domain in PIPELINE_DOMAINS
 }
 
 DOMAINS: Final[dict[str, tuple[str, ...]]] = {
@@ -64,9 +81,9 @@ def domain_for(name: str) -> Domain:
 
 
 def entities_of(kind: EntityKind, domains: tuple[str, ...] | None = None) -> tuple[str, ...]:
-    """Entity names of one kind, in :data:`ENTITIES` order, of some domains (all by default)."""
-    return tuple(
-        e
-        for e, m in ENTITIES.items()
-        if m.entity_kind == kind and (domains is None or m.domain in domains)
-    )
+    """Entity names of one kind, in :data:`ENTITIES` order, of some domains.
+
+    By default those of :data:`PIPELINE_DOMAINS`: the OLTP source and ingest read this.
+    """
+    chosen = PIPELINE_DOMAINS if domains is None else domains
+    return tuple(e for e, m in ENTITIES.items() if m.entity_kind == kind and m.domain in chosen)

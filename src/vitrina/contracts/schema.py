@@ -28,6 +28,7 @@ def entity_schema(entity: str) -> dict[str, Any]:
     extra = {
         "entity": entity,
         "domain": model.domain,
+        # A composite key is a list of columns, in "primary_key" and as one entry of "unique".
         "primary_key": model.primary_key,
         "unique": [model.primary_key, *model.unique],
         "references": [

@@ -12,16 +12,18 @@ from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen
 from pydantic.fields import FieldInfo
 
 from vitrina.contracts.base import Contract
+from vitrina.contracts.social.types import PATTERN_NAMES as SOCIAL_PATTERN_NAMES
 from vitrina.contracts.types import DATE_PATTERN, EMAIL_PATTERN, PHONE_PATTERN, Kind
 
 __all__ = ["FieldSpec", "field_specs"]
 
-KindName = Literal["int", "str", "money", "timestamp", "date_or_timestamp", "enum"]
+KindName = Literal["int", "str", "money", "timestamp", "date_or_timestamp", "enum", "bool"]
 
 _PATTERN_NAMES = {
     EMAIL_PATTERN: "an e-mail address",
     PHONE_PATTERN: "a phone number",
     DATE_PATTERN: "a date",
+    **SOCIAL_PATTERN_NAMES,
 }
 
 
@@ -101,7 +103,7 @@ def _spec(name: str, info: FieldInfo) -> FieldSpec:
     if get_origin(annotation) is Literal:
         kind, values = "enum", tuple(str(v) for v in get_args(annotation))
     elif kind is None:
-        kind = {int: "int", str: "str"}.get(annotation)  # type: ignore[assignment]
+        kind = {int: "int", str: "str", bool: "bool"}.get(annotation)  # type: ignore[assignment]
         if kind is None:
             raise TypeError(f"field {name}: no batch kind for {annotation!r}")
     return FieldSpec(

@@ -19,6 +19,7 @@ ARROW_TYPES: Final[dict[KindName, pa.DataType]] = {
     "money": pa.decimal128(12, 2),
     "timestamp": pa.timestamp("ms"),
     "date_or_timestamp": pa.timestamp("ms"),
+    "bool": pa.bool_(),
 }
 # SQL spoken alike by DuckDB and PostgreSQL.
 SQL_TYPES: Final[dict[KindName, str]] = {
@@ -28,6 +29,7 @@ SQL_TYPES: Final[dict[KindName, str]] = {
     "money": "decimal(12, 2)",
     "timestamp": "timestamptz",
     "date_or_timestamp": "timestamptz",
+    "bool": "boolean",
 }
 
 
@@ -48,10 +50,16 @@ def arrow_schema(entity: str, tz: str | None = None) -> pa.Schema:
 
 
 def create_table_sql(entity: str) -> str:
-    """``create table if not exists`` for an entity, its key as the primary key, no checks."""
-    key = contract_for(entity).primary_key
+    """``create table if not exists`` for an entity, its key as the primary key, no checks.
+
+    A one-column key is marked on its column; a composite key is a table constraint.
+    """
+    keys = contract_for(entity).key_columns()
+    one = keys[0] if len(keys) == 1 else None
     cols = [
-        f"    {name} {SQL_TYPES[kind]}{' primary key' if name == key else ''}"
+        f"    {name} {SQL_TYPES[kind]}{' primary key' if name == one else ''}"
         for name, kind in field_kinds(entity)
     ]
+    if one is None:
+        cols.append(f"    primary key ({', '.join(keys)})")
     return f"create table if not exists {entity} (\n" + ",\n".join(cols) + "\n);\n"

@@ -15,35 +15,58 @@ __all__ = ["validate_world"]
 
 log = logging.getLogger(__name__)
 
+# Unique columns compared ignoring case: A@x.org and a@x.org are one mailbox.
+_CASE_FREE = frozenset({"email", "username"})
 
-def _duplicates(valid: pl.DataFrame, column: str, rule: str, fold: bool = False) -> pl.DataFrame:
-    """Every occurrence after the first of a value of ``column`` (the first one stays valid)."""
-    key = pl.col(column).str.to_lowercase() if fold else pl.col(column)
-    ranked = valid.filter(pl.col(column).is_not_null()).with_columns(
-        key.alias("__k"), pl.col(_ROW).min().over(key).alias("__first")
+
+_TS = "%Y-%m-%dT%H:%M:%S%.3fZ"
+
+
+def _shown(valid: pl.DataFrame, column: str) -> pl.Expr:
+    """A key value as a message shows it (times as ISO-8601 UTC)."""
+    col = pl.col(column)
+    return col.dt.strftime(_TS) if valid.schema[column].is_temporal() else col.cast(pl.String)
+
+
+def _duplicates(
+    valid: pl.DataFrame, columns: tuple[str, ...], rule: str, fold: bool = False
+) -> pl.DataFrame:
+    """Every occurrence after the first of a value of ``columns`` (the first one stays valid).
+
+    The error is on the key's first column; a composite key is named and shown whole.
+    """
+    column = columns[0]
+    if len(columns) == 1:
+        name, shown = column, _shown(valid, column)
+    else:
+        name = f"({', '.join(columns)})"
+        shown = pl.format(
+            "({})", pl.concat_str([_shown(valid, c) for c in columns], separator=", ")
+        )
+    keys = [pl.col(c).str.to_lowercase() if fold else pl.col(c) for c in columns]
+    ranked = valid.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in columns)).with_columns(
+        pl.col(_ROW).min().over(keys).alias("__first")
     )
     dup = ranked.filter(pl.col(_ROW) != pl.col("__first"))
     if not dup.height:
         return pl.DataFrame(schema=ERRORS_SCHEMA)
     if rule == "duplicate":
-        firsts = ranked.filter(pl.col(_ROW) == pl.col("__first")).drop("__first", "__k")
+        firsts = ranked.filter(pl.col(_ROW) == pl.col("__first")).drop("__first")
         payload = [c for c in valid.columns if not c.startswith("_")]
         same = dup.join(firsts, left_on="__first", right_on=_ROW, how="left", suffix="__f")
         identical = pl.all_horizontal(
-            [pl.col(c).eq_missing(pl.col(f"{c}__f")) for c in payload if c != column]
+            [pl.col(c).eq_missing(pl.col(f"{c}__f")) for c in payload if c not in columns]
         )
         text = pl.format(
-            f"{column} {{}} repeats row {{}} ({{}})",
-            pl.col(column).cast(pl.String),
+            f"{name} {{}} repeats row {{}} ({{}})",
+            shown,
             pl.col("__first"),
             pl.when(identical)
             .then(pl.lit("identical record"))
             .otherwise(pl.lit("different record")),
         )
         return error_rows(same, column, rule, text)
-    text = pl.format(
-        f"{column} {{}} already used on row {{}}", pl.col(column).cast(pl.String), pl.col("__first")
-    )
+    text = pl.format(f"{name} {{}} already used on row {{}}", shown, pl.col("__first"))
     return error_rows(dup, column, rule, text)
 
 
@@ -118,10 +141,10 @@ def validate_world(tables: dict[str, pl.DataFrame]) -> dict[str, Validation]:
     extra: dict[str, list[pl.DataFrame]] = {e: [] for e in tables}
     for entity, result in checked.items():
         model = contract_for(entity)
-        extra[entity].append(_duplicates(result.valid, model.primary_key, "duplicate"))
+        extra[entity].append(_duplicates(result.valid, model.key_columns(), "duplicate"))
         for column in model.unique:
-            fold = column == "email"
-            extra[entity].append(_duplicates(result.valid, column, "unique", fold=fold))
+            fold = column in _CASE_FREE
+            extra[entity].append(_duplicates(result.valid, (column,), "unique", fold=fold))
         extra[entity] += _references(entity, checked)
     for rule in TABLE_RULES:  # each domain's rules across its tables
         if rule.applies(set(checked)):

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from vitrina.contracts import ENTITIES, contract_for
+from vitrina.contracts import contract_for
+from vitrina.contracts.registry import PIPELINE_ENTITIES
 from vitrina.contracts.storage import arrow_schema
 
 __all__ = [
@@ -36,9 +37,16 @@ class TableSpec:
     """One entity's clean table: its key and typed columns (ingest casts to exactly these)."""
 
     entity: str
-    key: str
+    keys: tuple[str, ...]  # the primary key's columns
     columns: tuple[tuple[str, pa.DataType], ...]
     incremental: bool  # events grow file by file; snapshots are replaced whole
+
+    @property
+    def key(self) -> str:
+        """The key's one column: dedupe and delete-by-key read one column today."""
+        if len(self.keys) != 1:
+            raise ValueError(f"{self.entity}: ingest reads a one-column key, not {self.keys}")
+        return self.keys[0]
 
     @property
     def names(self) -> list[str]:
@@ -82,13 +90,14 @@ def _spec(entity: str) -> TableSpec:
     schema = arrow_schema(entity)
     return TableSpec(
         entity,
-        model.primary_key,
+        model.key_columns(),
         tuple(zip(schema.names, schema.types, strict=True)),
         model.entity_kind == "event",
     )
 
 
-_SPECS = tuple(_spec(e) for e in ENTITIES)
+# Only the domains the pipeline handles (a domain may have contracts before its pipeline).
+_SPECS = tuple(_spec(e) for e in PIPELINE_ENTITIES)
 
 TABLES: dict[str, TableSpec] = {s.entity: s for s in _SPECS}
 SHOP_ENTITIES = tuple(s.entity for s in _SPECS if not s.incremental)

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import orjson
 
-from vitrina.contracts.registry import REGISTRY, domain_for, entities_of
+from vitrina.contracts.registry import PIPELINE_DOMAINS, domain_for, entities_of
 from vitrina.simulate import faults as F
 from vitrina.simulate.base import (
     HOUR_MS,
@@ -33,8 +33,8 @@ from vitrina.simulate.output import ndjson
 __all__ = ["DOMAINS", "SimulationParams", "SimulationReport", "selected_domains", "simulate"]
 
 log = logging.getLogger(__name__)
-# The --domain choices: every registered domain, or all of them.
-DOMAINS = (*REGISTRY, "all")
+# The --domain choices: every domain the pipeline handles, or all of them.
+DOMAINS = (*PIPELINE_DOMAINS, "all")
 
 
 @dataclass(frozen=True)
@@ -131,8 +131,8 @@ class _SliceWriter:
 
 
 def selected_domains(domain: str) -> tuple[str, ...]:
-    """The domains a ``--domain`` value names (``all``: every registered one)."""
-    return tuple(REGISTRY) if domain == "all" else (domain_for(domain).name,)
+    """The domains a ``--domain`` value names (``all``: every one the pipeline handles)."""
+    return PIPELINE_DOMAINS if domain == "all" else (domain_for(domain).name,)
 
 
 def simulate(

@@ -16,8 +16,9 @@ def test_export_writes_the_files_and_prints_their_paths(
 ) -> None:
     assert main(["contracts", "export", str(tmp_path / "s")]) == 0
     out = capsys.readouterr().out.split()
-    assert len(out) == 9
+    assert len(out) == 9 + 33  # the shop's and clickstream's, then the social domain's
     assert (tmp_path / "s" / "clicks.schema.json").is_file()
+    assert (tmp_path / "s" / "social_users.schema.json").is_file()
 
 
 def test_export_to_a_bad_directory_is_one_line_and_exit_2(
@@ -89,3 +90,22 @@ def test_bench_prints_its_figures_as_the_last_line(capsys: pytest.CaptureFixture
     assert 100 < figures["malformed"] < 400
     assert figures["invalid"] == 0
     assert figures["parse_rows_per_s"] > 0 and figures["validate_rows_per_s"] > 0
+
+
+def test_list_and_validate_cover_the_social_entities(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["contracts", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "social_friendships" in listed and "user_id, friend_id" in listed
+    path = tmp_path / "friendships.jsonl"
+    path.write_bytes(
+        jsonl([record("social_friendships"), record("social_friendships", user_id=2, friend_id=2)])
+    )
+    assert main(["contracts", "validate", "social_friendships", str(path), "--json"]) == 1
+    summary = orjson.loads(capsys.readouterr().out)
+    assert (summary["valid"], summary["invalid"], summary["errors"]) == (
+        1,
+        1,
+        {"friend_id:self": 1},
+    )

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from vitrina.contracts import ENTITIES
+from vitrina.contracts.registry import PIPELINE_ENTITIES
 from vitrina.ingest.tables import CLEAN_SCHEMA, TABLES, sql_type
 
 SOURCES = Path(__file__).parents[3] / "transform" / "models" / "staging" / "_sources.yml"
@@ -23,7 +23,8 @@ def _source_tables() -> dict[str, dict[str, Any]]:
     }
 
 
-@pytest.mark.parametrize("entity", list(ENTITIES))
+# Only the domains the pipeline handles have dbt sources (a domain's contracts may come first).
+@pytest.mark.parametrize("entity", list(PIPELINE_ENTITIES))
 def test_sources_yaml_columns_equal_the_clean_table_of_the_contract(entity: str) -> None:
     table = _source_tables()[entity]
     expected = [(f.name, sql_type(f.type)) for f in TABLES[entity].clean_schema]
@@ -34,7 +35,7 @@ def test_sources_yaml_columns_equal_the_clean_table_of_the_contract(entity: str)
 
 
 def test_every_contract_has_a_source_table() -> None:
-    assert set(ENTITIES) <= set(_source_tables())
+    assert set(PIPELINE_ENTITIES) <= set(_source_tables())
 
 
 def test_clean_table_types_follow_the_field_kinds() -> None:

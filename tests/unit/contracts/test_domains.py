@@ -8,7 +8,14 @@ import pytest
 
 from vitrina.contracts import DOMAINS, ENTITIES, Click, User
 from vitrina.contracts.domain import Domain
-from vitrina.contracts.registry import REGISTRY, TABLE_RULES, domain_for, entities_of
+from vitrina.contracts.registry import (
+    PIPELINE_DOMAINS,
+    PIPELINE_ENTITIES,
+    REGISTRY,
+    TABLE_RULES,
+    domain_for,
+    entities_of,
+)
 from vitrina.contracts.storage import arrow_schema, create_table_sql
 from vitrina.errors import UsageError
 from vitrina.ingest.tables import EVENT_ENTITIES, SHOP_ENTITIES, TABLES
@@ -17,11 +24,11 @@ from vitrina.source import ENTITY_TABLES, schema_sql
 
 
 def test_registry_lists_each_domain_once_with_its_own_entities() -> None:
-    assert list(REGISTRY) == ["clickstream", "shop"]
+    assert list(REGISTRY) == ["clickstream", "shop", "social"]
     for name, domain in REGISTRY.items():
         assert domain.name == name
         assert all(m.domain == name for m in domain.entities)
-    assert sum(len(d.entities) for d in REGISTRY.values()) == len(ENTITIES) == 9
+    assert sum(len(d.entities) for d in REGISTRY.values()) == len(ENTITIES) == 9 + 33
     assert DOMAINS["clickstream"] == REGISTRY["clickstream"].names() == ("clicks",)
     assert REGISTRY["shop"].names("event") == ("registrations",)
 
@@ -30,8 +37,23 @@ def test_every_layer_reads_the_registry() -> None:
     assert SIMULATE_DOMAINS == ("clickstream", "shop", "all")
     assert SHOP_ENTITIES == ENTITY_TABLES == entities_of("snapshot")
     assert EVENT_ENTITIES == entities_of("event") == ("clicks", "registrations")
-    assert list(TABLES) == list(ENTITIES)
-    assert [r.entity for r in TABLE_RULES] == ["categories", "orders", "orders"]
+    assert list(TABLES) == list(PIPELINE_ENTITIES)
+    assert [r.entity for r in TABLE_RULES][:3] == ["categories", "orders", "orders"]
+
+
+def test_the_pipeline_leaves_out_a_domain_declared_without_one() -> None:
+    """Social has contracts but no simulator, ingest or dbt models yet: pipeline=False."""
+    assert PIPELINE_DOMAINS == ("clickstream", "shop")
+    assert not REGISTRY["social"].pipeline
+    assert [e for e in ENTITIES if e not in PIPELINE_ENTITIES] == list(DOMAINS["social"])
+    assert not any(e.startswith("social_") for e in (*TABLES, *ENTITY_TABLES))
+    assert "social_users" not in schema_sql()
+    assert entities_of("event", ("social",)) == (
+        "social_user_status",
+        "social_views",
+        "social_ad_impressions",
+        "social_ad_clicks",
+    )
 
 
 def test_a_model_declared_in_another_domain_is_refused() -> None:
@@ -41,13 +63,13 @@ def test_a_model_declared_in_another_domain_is_refused() -> None:
 
 def test_unknown_domain_is_a_usage_error_naming_the_known_ones() -> None:
     with pytest.raises(
-        UsageError, match=r"unknown domain 'weather' \(allowed: clickstream, shop\)"
+        UsageError, match=r"unknown domain 'weather' \(allowed: clickstream, shop, social\)"
     ):
         domain_for("weather")
 
 
 def test_entity_kind_decides_snapshot_or_event() -> None:
-    kinds = {e: m.entity_kind for e, m in ENTITIES.items()}
+    kinds = {e: m.entity_kind for e, m in PIPELINE_ENTITIES.items()}
     assert [e for e, k in kinds.items() if k == "event"] == ["clicks", "registrations"]
     assert TABLES["registrations"].incremental and not TABLES["orders"].incremental
 
