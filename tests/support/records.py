@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 import polars as pl
 
-from .social_records import SOCIAL_GOOD
+from tests.support.social_records import SOCIAL_GOOD
 
 GOOD: dict[str, dict[str, Any]] = {
     "users": {

@@ -10,14 +10,13 @@ import polars as pl
 import pytest
 from pydantic import ValidationError
 
+from tests.support.records import frame, jsonl, record
+from tests.support.rules import batch_rules, pydantic_rules
 from vitrina.contracts import ENTITIES, parse_jsonl, validate_table
 from vitrina.contracts.domain import Domain
 from vitrina.contracts.schema import entity_schema
 from vitrina.contracts.social import DOMAIN, Friendship, SocialUser, UserSettings
 from vitrina.contracts.storage import arrow_schema, create_table_sql
-
-from .records import frame, jsonl, record
-from .test_agreement import batch_rules, pydantic_rules
 
 # SOCIAL.md's shapes by local name (the folder under `ingest --domain social --from DIR`).
 SOCIAL_FIELDS = {

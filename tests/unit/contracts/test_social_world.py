@@ -6,12 +6,11 @@ from typing import Any
 
 import polars as pl
 
+from tests.support.records import record
+from tests.support.rules import reasons, world
+from tests.support.social_records import SOCIAL_GOOD
 from vitrina.contracts import validate_world
 from vitrina.contracts.latest import latest_rows
-
-from .records import record
-from .social_records import SOCIAL_GOOD
-from .test_world import reasons, world
 
 
 def social() -> dict[str, list[dict[str, Any]]]:

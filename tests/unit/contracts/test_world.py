@@ -7,15 +7,8 @@ from typing import Any
 import polars as pl
 
 from tests.support.records import frame, record
+from tests.support.rules import reasons, world
 from vitrina.contracts import validate_world
-
-
-def world(**tables: list[dict[str, Any]]) -> dict[str, pl.DataFrame]:
-    return {name: frame(name, rows) for name, rows in tables.items()}
-
-
-def reasons(result: Any) -> list[list[str]]:
-    return [list(r) for r in result.invalid["reasons"].to_list()]
 
 
 def shop() -> dict[str, list[dict[str, Any]]]:
