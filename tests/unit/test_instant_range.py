@@ -64,7 +64,7 @@ def test_parse_instant_accepts_the_edges() -> None:
     [
         ("0001-01-01T00:00:00Z", "1h", "simulate.start: invalid value '0001-01-01T00:00:00Z'"),
         ("9999-12-31T12:00:00Z", "1d", "simulate.start: invalid value '9999-12-31T12:00:00Z'"),
-        ("2099-12-31T12:00:00Z", "1d", "simulate: the tiny scale's history"),
+        ("2099-12-31T12:00:00Z", "1d", "[2099-12-31T12:00:00.000Z, 2100-01-01T12:00:00.000Z)"),
         ("1970-01-01T00:00:00Z", "1h", "[1969-05-06T00:00:00.000Z, 1970-01-01T01:00:00.000Z)"),
     ],
 )

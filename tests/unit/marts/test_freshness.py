@@ -75,8 +75,8 @@ def test_publish_refuses_marts_older_than_the_last_ingest(
     assert not (data_dir / "serving").exists()
     assert _run(capsys, data_dir, "transform")[0] == 0
     build_warehouse(data_dir / "warehouse.duckdb")  # the marts that transform would build
-    code, out, _ = _run(capsys, data_dir, "publish")
-    assert code == 0 and "published" in out
+    code, _, err = _run(capsys, data_dir, "publish")
+    assert code == 0 and "published" in err  # a summary: stderr
 
 
 def test_statuses_are_recorded_with_their_times(data_dir: Path) -> None:
