@@ -76,3 +76,50 @@ def window(
             stream_events=stream_events,
         )
     )
+
+
+@bench_app.command("pipeline")
+def pipeline(
+    ctx: typer.Context,
+    scale: Annotated[
+        str, typer.Option(help="Scale preset (tiny, classic, medium, large, xlarge).")
+    ],
+    start: Annotated[
+        str, typer.Option(help="Start of live activity (fixed, so runs compare).")
+    ] = "2026-01-01T00:00:00Z",
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: the profile's).")] = None,
+    work_dir: Annotated[
+        str | None,
+        typer.Option(help="Folder for the data, emptied first (default: a temporary one)."),
+    ] = None,
+) -> None:
+    """Every step of `vitrina run` in a fresh process (seconds, records/s, peak RSS) and a DuckDB load."""
+    from pathlib import Path
+
+    from vitrina.bench.pipeline import run_pipeline_bench
+    from vitrina.simulate.presets import PRESETS
+
+    if scale not in PRESETS:
+        err_console.print(f"error: unknown scale {scale!r}: use {', '.join(PRESETS)}", markup=False)
+        raise typer.Exit(2)
+
+    def on_step(name: str, figures: dict[str, object]) -> None:
+        err_console.print(
+            f"{name}: {figures['seconds']:.2f} s, {figures['records']} records, "
+            f"peak {figures['peak_rss_mb']} MB",
+            markup=False,
+        )
+
+    err_console.print(f"vitrina run --scale {scale}, one fresh process per step...")
+    root = ctx.find_root().obj or {}
+    emit(
+        run_pipeline_bench(
+            scale=scale,
+            start=start,
+            seed=seed,
+            work_dir=Path(work_dir) if work_dir else None,
+            profile=root.get("profile"),
+            config=root.get("config"),
+            on_step=on_step,
+        )
+    )
