@@ -26,6 +26,7 @@ from typing import Any
 import orjson
 
 from vitrina.bench.window import _peak_rss_mb
+from vitrina.errors import PipelineError
 
 __all__ = ["BASELINE", "run_pipeline_bench", "step_records"]
 
@@ -121,7 +122,7 @@ def _in_fresh_process(spec: dict[str, Any]) -> dict[str, Any]:
     )
     if res.returncode != 0:
         tail = (res.stderr.strip().splitlines() or ["(no output)"])[-1]
-        raise RuntimeError(f"bench step {spec['step']} failed (exit {res.returncode}): {tail}")
+        raise PipelineError(f"bench step {spec['step']} failed (exit {res.returncode}): {tail}")
     last = res.stdout.strip().splitlines()[-1]
     out: dict[str, Any] = orjson.loads(last)
     return out

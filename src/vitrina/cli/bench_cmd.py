@@ -8,6 +8,7 @@ import orjson
 import typer
 
 from vitrina.cli.app import app, err_console
+from vitrina.errors import UsageError
 
 bench_app = typer.Typer(
     help="Benchmarks: the last line printed is one JSON object with the figures.",
@@ -100,13 +101,12 @@ def pipeline(
     from vitrina.simulate.presets import PRESETS
 
     if scale not in PRESETS:
-        err_console.print(f"error: unknown scale {scale!r}: use {', '.join(PRESETS)}", markup=False)
-        raise typer.Exit(2)
+        raise UsageError(f"unknown scale {scale!r}: use {', '.join(PRESETS)}")
 
     def on_step(name: str, figures: dict[str, object]) -> None:
+        records = f", {figures['records']} records" if figures["records"] is not None else ""
         err_console.print(
-            f"{name}: {figures['seconds']:.2f} s, {figures['records']} records, "
-            f"peak {figures['peak_rss_mb']} MB",
+            f"{name}: {figures['seconds']:.2f} s{records}, peak {figures['peak_rss_mb']} MB",
             markup=False,
         )
 
