@@ -57,6 +57,7 @@ class DuckDBWarehouse(Warehouse):
     def __init__(self, url: str) -> None:
         self.url = url
         self.path = duckdb_path(url)
+        engine = duckdb_engine_config(url)  # a bad setting stops before anything is created
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -64,7 +65,7 @@ class DuckDBWarehouse(Warehouse):
             self.con.execute("set TimeZone = 'UTC'")
             # Set after connecting, not as connect(config=): a connection to a file another
             # connection of this process holds (dbt's) must not differ in configuration.
-            for key, value in duckdb_engine_config(url).items():
+            for key, value in engine.items():
                 self.con.execute(f"set {key} = '{value.replace(chr(39), chr(39) * 2)}'")
         except duckdb.Error as exc:
             raise BackendError(f"cannot open DuckDB warehouse {self.path}: {exc}") from exc
