@@ -8,6 +8,7 @@ import orjson
 import typer
 
 from vitrina.cli.app import app, err_console
+from vitrina.errors import UsageError
 
 bench_app = typer.Typer(
     help="Benchmarks: the last line printed is one JSON object with the figures.",
@@ -74,5 +75,51 @@ def window(
             kafka_events=kafka_events,
             quix_events=quix_events,
             stream_events=stream_events,
+        )
+    )
+
+
+@bench_app.command("pipeline")
+def pipeline(
+    ctx: typer.Context,
+    scale: Annotated[
+        str, typer.Option(help="Scale preset (tiny, classic, medium, large, xlarge).")
+    ],
+    start: Annotated[
+        str, typer.Option(help="Start of live activity (fixed, so runs compare).")
+    ] = "2026-01-01T00:00:00Z",
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: the profile's).")] = None,
+    work_dir: Annotated[
+        str | None,
+        typer.Option(help="Folder for the data, emptied first (default: a temporary one)."),
+    ] = None,
+) -> None:
+    """Every step of `vitrina run` in a fresh process (seconds, records/s, peak RSS) and a DuckDB load."""
+    from pathlib import Path
+
+    from vitrina.bench.pipeline import run_pipeline_bench
+    from vitrina.simulate.presets import PRESETS
+
+    if scale not in PRESETS:
+        raise UsageError(f"unknown scale {scale!r}: use {', '.join(PRESETS)}")
+
+    def on_step(name: str, figures: dict[str, object]) -> None:
+        records = f", {figures['records']} records" if figures["records"] is not None else ""
+        err_console.print(
+            f"{name}: {figures['seconds']:.2f} s{records}, peak {figures['peak_rss_mb']} MB",
+            markup=False,
+        )
+
+    err_console.print(f"vitrina run --scale {scale}, one fresh process per step...")
+    root = ctx.find_root().obj or {}
+    emit(
+        run_pipeline_bench(
+            scale=scale,
+            start=start,
+            seed=seed,
+            work_dir=Path(work_dir) if work_dir else None,
+            profile=root.get("profile"),
+            config=root.get("config"),
+            on_step=on_step,
         )
     )

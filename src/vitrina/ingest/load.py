@@ -62,17 +62,39 @@ def read_clean(wh: Warehouse, entity: str) -> pl.DataFrame | None:
     return frame
 
 
+# Rows handed to the warehouse per statement: the Arrow copy of a batch and the engine's
+# insert buffers stay this size whatever the size of the run.
+LOAD_BATCH_ROWS = 100_000
+
+
 def _arrow(frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
     return frame.select(schema.names).to_arrow().cast(schema)
 
 
-def _clean_arrow(p: Prepared) -> pa.Table:
+def _clean_frame(p: Prepared) -> pl.DataFrame:
     frame = p.valid
     if p.spec.incremental:
         frame = frame.sort(SEQ).with_columns(
             pl.col("_file").alias("arrival_file"), pl.col("_line").alias("arrival_line")
         )
-    return _arrow(frame, p.spec.clean_schema)
+    return frame
+
+
+def _in_batches(
+    wh: Warehouse, name: str, frame: pl.DataFrame, schema: pa.Schema, statements: list[str]
+) -> None:
+    """Run ``statements`` (``{stage}`` filled) over ``frame``, ``LOAD_BATCH_ROWS`` rows at a time.
+
+    Only statements whose effect on one row does not depend on the other rows of the batch
+    belong here (inserts; deletes of the batch's own rows), so batching changes no result.
+    """
+    for offset in range(0, frame.height, LOAD_BATCH_ROWS):
+        stage = wh.stage(name, _arrow(frame.slice(offset, LOAD_BATCH_ROWS), schema))
+        try:
+            for statement in statements:
+                wh.execute(statement.format(stage=stage))
+        finally:
+            wh.unstage(name)
 
 
 def load_prepared(wh: Warehouse, p: Prepared) -> int:
@@ -80,42 +102,43 @@ def load_prepared(wh: Warehouse, p: Prepared) -> int:
 
     Snapshot entities replace their raw and clean tables. Event entities replace the raw rows
     of the files read and add to the clean table only events whose key is not there yet, so
-    re-reading a file changes nothing.
+    re-reading a file changes nothing. Rows go in batches of ``LOAD_BATCH_ROWS``.
     """
     spec = p.spec
     e = spec.entity
     raw_t = _q(RAW_SCHEMA, e)
     clean_t = _q(CLEAN_SCHEMA, e)
     files = wh.stage(f"_files_{e}", pa.table({"_file": pa.array(p.files, pa.string())}))
-    raw_stage = wh.stage(f"_raw_{e}", _arrow(p.raw, spec.raw_schema))
-    clean_stage = wh.stage(f"_clean_{e}", _clean_arrow(p))
     q_stage = wh.stage(f"_quarantine_{e}", _arrow(p.quarantine, QUARANTINE))
     raw_cols = ", ".join(quote_ident(c) for c in spec.raw_schema.names)
     clean_cols = ", ".join(quote_ident(c) for c in spec.clean_schema.names)
     key = quote_ident(spec.key)
+    insert_raw = sql("insert_all").format(target=raw_t, columns=raw_cols, stage="{stage}")
     try:
         if p.snapshot:
             wh.execute(sql("replace_all").format(target=raw_t))
             wh.execute(sql("replace_all").format(target=clean_t))
-            wh.execute(sql("insert_all").format(target=raw_t, columns=raw_cols, stage=raw_stage))
-            wh.execute(
-                sql("insert_all").format(target=clean_t, columns=clean_cols, stage=clean_stage)
-            )
+            _in_batches(wh, f"_raw_{e}", p.raw, spec.raw_schema, [insert_raw])
+            insert = sql("insert_all").format(target=clean_t, columns=clean_cols, stage="{stage}")
+            _in_batches(wh, f"_clean_{e}", _clean_frame(p), spec.clean_schema, [insert])
             loaded = p.valid.height
         else:
-            delete = "delete_keys" if p.keyed else "delete_files"
-            wh.execute(sql(delete).format(target=raw_t, files=files, stage=raw_stage))
-            wh.execute(sql("insert_all").format(target=raw_t, columns=raw_cols, stage=raw_stage))
-            counted = wh.query_arrow(
-                sql("count_new_events").format(target=clean_t, stage=clean_stage, key=key)
+            if p.keyed:  # the rows of exactly the records read: batch by batch
+                delete = sql("delete_keys").format(target=raw_t, files=files, stage="{stage}")
+                raw_statements = [delete, insert_raw]
+            else:
+                wh.execute(sql("delete_files").format(target=raw_t, files=files))
+                raw_statements = [insert_raw]
+            _in_batches(wh, f"_raw_{e}", p.raw, spec.raw_schema, raw_statements)
+            # The valid rows are unique by key (deduped), so the rows the table gains are
+            # exactly the new events, batch by batch as at once.
+            before = wh.table_rows(CLEAN_SCHEMA, e)
+            insert = sql("insert_new_events").format(
+                target=clean_t, columns=clean_cols, stage="{stage}", key=key
             )
-            loaded = int(counted.column(0)[0].as_py())
+            _in_batches(wh, f"_clean_{e}", _clean_frame(p), spec.clean_schema, [insert])
+            loaded = wh.table_rows(CLEAN_SCHEMA, e) - before
             p.duplicates += p.valid.height - loaded
-            wh.execute(
-                sql("insert_new_events").format(
-                    target=clean_t, columns=clean_cols, stage=clean_stage, key=key
-                )
-            )
         q_t = _q(RAW_SCHEMA, "quarantine")
         if not p.keyed:  # a Kafka read may cover part of a block: nothing to forget
             scope = "true" if p.snapshot else "false"
@@ -127,7 +150,7 @@ def load_prepared(wh: Warehouse, p: Prepared) -> int:
         if p.arrivals is not None:
             _load_arrivals(wh, p.arrivals, files, keyed=p.keyed)
     finally:
-        for name in (f"_files_{e}", f"_raw_{e}", f"_clean_{e}", f"_quarantine_{e}"):
+        for name in (f"_files_{e}", f"_quarantine_{e}"):
             wh.unstage(name)
     log.info(
         "%s: %d loaded, %d duplicates, %d quarantined", e, loaded, p.duplicates, p.quarantine.height
@@ -159,12 +182,12 @@ def _load_arrivals(wh: Warehouse, arrivals: pl.DataFrame, files: str, *, keyed: 
     frame = arrivals.with_columns(
         pl.col("_file").alias("arrival_file"), pl.col("_line").alias("arrival_line")
     )
-    stage = wh.stage("_arrivals", _arrow(frame, CLICK_ARRIVALS))
-    try:
-        target = _q(CLEAN_SCHEMA, "click_arrivals")
-        columns = ", ".join(quote_ident(c) for c in CLICK_ARRIVALS.names)
-        delete = "delete_arrival_keys" if keyed else "delete_arrivals"
-        wh.execute(sql(delete).format(target=target, files=files, stage=stage))
-        wh.execute(sql("insert_all").format(target=target, columns=columns, stage=stage))
-    finally:
-        wh.unstage("_arrivals")
+    target = _q(CLEAN_SCHEMA, "click_arrivals")
+    columns = ", ".join(quote_ident(c) for c in CLICK_ARRIVALS.names)
+    insert = sql("insert_all").format(target=target, columns=columns, stage="{stage}")
+    if keyed:  # the arrivals of exactly the records read: batch by batch
+        delete = sql("delete_arrival_keys").format(target=target, files=files, stage="{stage}")
+        _in_batches(wh, "_arrivals", frame, CLICK_ARRIVALS, [delete, insert])
+    else:
+        wh.execute(sql("delete_arrivals").format(target=target, files=files))
+        _in_batches(wh, "_arrivals", frame, CLICK_ARRIVALS, [insert])

@@ -63,6 +63,12 @@ class Prepared:
     def entity(self) -> str:
         return self.spec.entity
 
+    def release(self) -> None:
+        """Free the rows once they are loaded; the counts and the quarantine rows stay."""
+        self.raw = self.raw.clear()
+        self.valid = self.valid.clear()
+        self.arrivals = None if self.arrivals is None else self.arrivals.clear()
+
 
 def _empty_clean(spec: TableSpec) -> pl.DataFrame:
     frame = pl.from_arrow(spec.schema.empty_table())

@@ -185,7 +185,10 @@ def run_ingest(
         ensure_tables(wh)
         if options.mapping.surrogate_keys:
             options.keys = load_keys(wh, options.mapping.surrogate_keys)
-        prepared: dict[str, Prepared] = {b.entity: prepare(b, at, options) for b in batches}
+        prepared: dict[str, Prepared] = {}
+        for b in batches:
+            prepared[b.entity] = prepare(b, at, options)
+            b.frames.clear()  # the parsed frames live on in the prepared ones: free them now
         # Dedupe first: the world rules would otherwise quarantine a repeated key.
         for p in prepared.values():
             finish(p)
@@ -207,6 +210,7 @@ def run_ingest(
             for entity in (*EVENT_ENTITIES, *SHOP_ENTITIES):
                 if entity in prepared:
                     loaded[entity] = load_prepared(wh, prepared[entity])
+                    prepared[entity].release()  # the warehouse holds the rows now
             if "users" in prepared:
                 observe_statuses(wh, at)
     finally:

@@ -6,18 +6,24 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import duckdb
 import pyarrow as pa
 
 from vitrina.backends import register
-from vitrina.errors import BackendError
+from vitrina.errors import BackendError, UsageError
 from vitrina.warehouse.base import DbtTarget, Warehouse, normalise_arrow, quote_ident
 
-__all__ = ["DuckDBWarehouse", "duckdb_path"]
+__all__ = ["DEFAULT_MEMORY_LIMIT", "DuckDBWarehouse", "duckdb_engine_config", "duckdb_path"]
 
 log = logging.getLogger(__name__)
+
+# DuckDB's own default is 80 % of the machine's memory; a fixed bound keeps a warehouse step
+# at the same size whatever the data, the rest spilling to ``temp_directory``.
+DEFAULT_MEMORY_LIMIT = "2GB"
+# The engine settings a warehouse URL may carry in its query string.
+_ENGINE_KEYS = ("memory_limit", "temp_directory", "threads")
 
 
 def duckdb_path(url: str) -> str:
@@ -25,6 +31,25 @@ def duckdb_path(url: str) -> str:
     parts = urlsplit(url)
     path = (parts.netloc + parts.path) if parts.netloc else parts.path
     return path or ":memory:"
+
+
+def duckdb_engine_config(url: str) -> dict[str, str]:
+    """DuckDB settings from the URL's query (``?memory_limit=1GB&temp_directory=/tmp/x&threads=2``).
+
+    ``memory_limit`` defaults to :data:`DEFAULT_MEMORY_LIMIT`; ``temp_directory`` (where what
+    does not fit is spilled) to ``<database>.tmp`` next to the database file.
+    """
+    config = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+    unknown = sorted(set(config) - set(_ENGINE_KEYS))
+    if unknown:
+        raise UsageError(
+            f"warehouse URL: unknown setting {', '.join(unknown)} (use {', '.join(_ENGINE_KEYS)})"
+        )
+    config.setdefault("memory_limit", DEFAULT_MEMORY_LIMIT)
+    path = duckdb_path(url)
+    if path != ":memory:":
+        config.setdefault("temp_directory", f"{path}.tmp")
+    return config
 
 
 @register("warehouse", "duckdb", local=True)
@@ -38,11 +63,16 @@ class DuckDBWarehouse(Warehouse):
     def __init__(self, url: str) -> None:
         self.url = url
         self.path = duckdb_path(url)
+        engine = duckdb_engine_config(url)  # a bad setting stops before anything is created
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
             self.con = duckdb.connect(self.path)
             self.con.execute("set TimeZone = 'UTC'")
+            # Set after connecting, not as connect(config=): a connection to a file another
+            # connection of this process holds (dbt's) must not differ in configuration.
+            for key, value in engine.items():
+                self.con.execute(f"set {key} = '{value.replace(chr(39), chr(39) * 2)}'")
         except duckdb.Error as exc:
             raise BackendError(f"cannot open DuckDB warehouse {self.path}: {exc}") from exc
 

@@ -51,3 +51,29 @@ def test_sql_types_per_dialect() -> None:
     assert sql_type(pa.decimal128(12, 2), "duckdb") == "decimal(12,2)"
     assert sql_type(pa.string(), "postgres") == "text"
     assert sql_type(pa.timestamp("ms", tz="UTC"), "duckdb") == "timestamp"
+
+
+def test_engine_settings_come_from_the_url_with_a_bounded_default(tmp_path: Path) -> None:
+    from vitrina.warehouse.duckdb_wh import DuckDBWarehouse
+
+    setting = "select current_setting('memory_limit') as m, current_setting('temp_directory') as t"
+    wh = DuckDBWarehouse(f"duckdb://{tmp_path}/a.duckdb?memory_limit=64MB&threads=1")
+    try:
+        row = wh.query_arrow(setting).to_pylist()[0]
+        assert row == {"m": "61.0 MiB", "t": f"{tmp_path}/a.duckdb.tmp"}
+    finally:
+        wh.close()
+    wh = DuckDBWarehouse(f"duckdb://{tmp_path}/b.duckdb")
+    try:
+        assert wh.query_arrow(setting).to_pylist()[0]["m"] == "1.8 GiB"  # 2GB, in GiB
+    finally:
+        wh.close()
+
+
+def test_an_unknown_engine_setting_is_refused_before_anything_is_created(tmp_path: Path) -> None:
+    from vitrina.errors import UsageError
+    from vitrina.warehouse.duckdb_wh import DuckDBWarehouse
+
+    with pytest.raises(UsageError, match="unknown setting memlimit"):
+        DuckDBWarehouse(f"duckdb://{tmp_path}/w/a.duckdb?memlimit=1GB")
+    assert not (tmp_path / "w").exists()
