@@ -90,4 +90,6 @@ def run_social(
 @functools.cache
 def social_day(scale: str, seed: int = 11) -> SocialSim:
     """One clean simulated day at ``scale``, built once per test session."""
-    return run_social(Path(tempfile.mkdtemp(prefix=f"social-{scale}-")), scale=scale, seed=seed, hours=24)
+    return run_social(
+        Path(tempfile.mkdtemp(prefix=f"social-{scale}-")), scale=scale, seed=seed, hours=24
+    )

@@ -51,7 +51,9 @@ def frames(sim: SocialSim) -> dict[str, pl.DataFrame]:
     out = {name: sim.table(name) for name in sim.arrow}
     for topic in EVENTS:
         df = sim.events(topic)
-        time_col = {"social_user_status": "changed_at", "social_views": "viewed_at"}.get(topic, "ts")
+        time_col = {"social_user_status": "changed_at", "social_views": "viewed_at"}.get(
+            topic, "ts"
+        )
         out[topic] = df.with_columns(
             pl.col(time_col).str.to_datetime("%Y-%m-%dT%H:%M:%S%.3fZ", time_zone="UTC")
         )
@@ -104,7 +106,9 @@ def test_references_exist(world: tuple[SocialSim, dict]) -> None:
     for name, df in f.items():
         pk = SHAPES[name].split()[0]
         for col in df.columns:
-            if col in to and not (col == pk and name in {f"social_{to[col][:-3]}s", "social_users"}):
+            if col in to and not (
+                col == pk and name in {f"social_{to[col][:-3]}s", "social_users"}
+            ):
                 missing = set(_ids(df, col)) - keys[to[col]]
                 assert not missing, (name, col, sorted(missing)[:5])
 
@@ -183,9 +187,10 @@ def test_memberships_moderators_money(world: tuple[SocialSim, dict]) -> None:
     assert left.height > 0 and (left["left_at"] > left["joined_at"]).all()
     mods = f["social_community_moderators"].join(m, on=["community_id", "user_id"])
     current = mods.filter(pl.col("left_at").is_null() & (pl.col("joined_at") <= pl.col("since")))
-    assert current.select("community_id", "user_id").n_unique() == f[
-        "social_community_moderators"
-    ].height
+    assert (
+        current.select("community_id", "user_id").n_unique()
+        == f["social_community_moderators"].height
+    )
     for name in ("social_sponsorships", "social_donations", "social_subscription_payments"):
         assert (f[name]["amount"] >= 0).all(), name
     assert (f["social_ads"]["budget"] >= 0).all()

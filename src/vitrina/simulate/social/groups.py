@@ -63,7 +63,7 @@ def build_groups(p: SocialPreset, people: People, seed: int, start_ms: int, end_
         "kind": (rng.random(k) < 0.3).astype(np.int8),  # 0 community, 1 group
         "created_ms": created,
     }
-    size = np.minimum((rng.pareto(1.2, k) + 1.0) * 8, people.n // 2 + 1).astype(np.int64)
+    size = np.minimum((rng.pareto(1.1, k) + 1.0) * 20, people.n // 2 + 1).astype(np.int64)
     c, user = _memberships(rng, com, people, size)
     is_owner = user == com["owner"][c]
     since = np.maximum(com["created_ms"][c], people.created_ms[user])

@@ -105,9 +105,10 @@ def _friendships(
     rng: np.random.Generator, u: dict[str, np.ndarray], avg: float
 ) -> tuple[np.ndarray, np.ndarray]:
     n = len(u["created"])
-    alpha = 1.8
+    alpha = 1.5
     seek = np.minimum(
-        (rng.pareto(alpha, n) + 1.0) * (avg / 2) * (alpha - 1) / alpha, max(n // 4, 1)
+        (rng.pareto(alpha, n) + 1.0) * (avg / 2) * (alpha - 1) / alpha,
+        max(min(n // 4, int(40 * avg)), 1),
     )
     seek = np.floor(seek + rng.random(n)).astype(np.int64)
     key = rng.random(n)
