@@ -43,7 +43,7 @@ class SocialSim:
         h = hashlib.sha256()
         for topic in sorted(simulator().topics):
             h.update(topic.encode() + self.topic_bytes(topic))
-        for name, t in sorted(self.arrow.items()):
+        for name in sorted(self.arrow):
             h.update(name.encode() + self.table(name).write_csv().encode())
         return h.hexdigest()
 
