@@ -11,7 +11,7 @@ from vitrina.simulate.base import Table, Topic, Violation
 from vitrina.simulate.output import arrow_table, ts_strings
 from vitrina.simulate.social.vocab import WORDS
 
-__all__ = ["TOPICS", "arrow", "event_ids", "labels", "sentences", "words_from"]
+__all__ = ["TOPICS", "arrow", "blank", "event_ids", "labels", "sentences", "words_from"]
 
 _STATUS = pl.Series(["online", "offline"])
 _WORDS = pl.Series(WORDS)
@@ -20,6 +20,11 @@ _WORDS = pl.Series(WORDS)
 def labels(names: tuple[str, ...], idx: np.ndarray) -> pl.Series:
     """The name at each code (codes are positions in ``names``)."""
     return pl.Series(names).gather(np.asarray(idx, dtype=np.int64))
+
+
+def blank(values: pl.Series, empty: np.ndarray) -> pl.Series:
+    """``values`` with nulls where ``empty`` is true (a nullable text field)."""
+    return values.zip_with(pl.Series(~empty), pl.Series([None] * len(values), dtype=pl.String))
 
 
 def words_from(ids: np.ndarray, salt: int, n_words: int) -> list[pl.Series]:

@@ -14,7 +14,7 @@ from vitrina.simulate.output import decimals
 from vitrina.simulate.rng import stream
 from vitrina.simulate.shop.vocab import EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES
 from vitrina.simulate.social import vocab
-from vitrina.simulate.social.frames import arrow, labels, sentences
+from vitrina.simulate.social.frames import arrow, blank, labels, sentences
 from vitrina.simulate.social.people import pairs_after, unique_pairs
 from vitrina.simulate.social.tables_content import content_tables
 from vitrina.simulate.social.world import World
@@ -53,7 +53,7 @@ def to_arrow(entity: str, cols: dict[str, object]) -> pa.Table:
         elif isinstance(v, np.ndarray) and v.dtype.kind in "iu":
             out[name] = _nullable(v)
         else:
-            out[name] = pa.array(np.asarray(v, dtype=object), type=pa.string())
+            raise TypeError(f"{entity}.{name}: unexpected column type {type(v).__name__}")
     return arrow(entity, out)
 
 
@@ -76,10 +76,8 @@ def _users(w: World) -> dict[str, dict[str, object]]:
     age_days = rng.integers(16 * 365, 70 * 365, n)
     birth = w.start_ms - age_days * 86_400_000
     birth = np.where(no_birth, -1, birth - birth % 86_400_000)
-    bio = sentences(uid, 7, 6).to_numpy().astype(object)
-    bio[no_bio] = None
-    city = np.asarray(vocab.CITIES, dtype=object)[country]
-    city[no_city] = None
+    bio = blank(sentences(uid, 7, 6), no_bio)
+    city = blank(labels(vocab.CITIES, country), no_city)
     vis = np.searchsorted([0.6, 0.9], rng.random(n), side="right")
     msg = np.searchsorted([0.5, 0.9], rng.random(n), side="right")
     badges = _badges(w, rng)

@@ -8,7 +8,7 @@ import polars as pl
 from vitrina.simulate.base import Table
 from vitrina.simulate.rng import stream
 from vitrina.simulate.social import vocab
-from vitrina.simulate.social.frames import labels, sentences
+from vitrina.simulate.social.frames import blank, labels, sentences
 from vitrina.simulate.social.media import thumbnails_for
 from vitrina.simulate.social.people import pairs_after
 from vitrina.simulate.social.world import World
@@ -29,8 +29,7 @@ def _content(w: World) -> dict[str, dict[str, object]]:
     c = w.content
     posts, com, r, s, m = (c[k] for k in ("posts", "comments", "reactions", "shares", "media"))
     quote = s["quote"].astype(bool)
-    share_text = sentences(s["share_id"], 3, 4).to_numpy().astype(object)
-    share_text[~quote] = None
+    share_text = blank(sentences(s["share_id"], 3, 4), ~quote)
     thumbs = thumbnails_for(m)
     return {
         "social_posts": {
