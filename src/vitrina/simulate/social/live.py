@@ -99,18 +99,13 @@ class SocialRun:
         self.parts["comments"].append(
             {**com, "comment_id": comment_id, "post_id": post_id[com["post"]], "parent_id": parent}
         )
-        r = c["reactions"]
-        order = np.argsort(r["t"], kind="stable")
-        r = {k: v[order] for k, v in r.items()}
-        r["reaction_id"] = self._ids("reaction", len(order))
-        r["post_id"] = post_id[r["post"]]
-        self.parts["reactions"].append(r)
-        s = c["shares"]
-        order = np.argsort(s["t"], kind="stable")
-        s = {k: v[order] for k, v in s.items()}
-        s["share_id"] = self._ids("share", len(order))
-        s["post_id"] = post_id[s["post"]]
-        self.parts["shares"].append(s)
+        for name in ("reactions", "shares"):  # ids in time order
+            rows = c[name]
+            order = np.argsort(rows["t"], kind="stable")
+            rows = {k: v[order] for k, v in rows.items()}
+            rows[f"{name[:-1]}_id"] = self._ids(name[:-1], len(order))
+            rows["post_id"] = post_id[rows["post"]]
+            self.parts[name].append(rows)
         self._media(index, posts, post_id, com, comment_id)
         v = c["views"]
         order = np.argsort(v["t"], kind="stable")
