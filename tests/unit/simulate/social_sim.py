@@ -13,11 +13,12 @@ import orjson
 import polars as pl
 import pyarrow as pa
 
-from tests.unit.simulate.conftest import START_MS
 from vitrina.eventlog import FileEventLog
 from vitrina.simulate.base import HOUR_MS, FaultRates, SimulationParams
 from vitrina.simulate.run import _SliceWriter
 from vitrina.simulate.social import simulator
+
+START_MS = 1_793_577_600_000  # 2026-11-02T00:00:00Z, a Monday
 
 
 @dataclass
