@@ -70,13 +70,13 @@ def apply_violations(
     """Break one field of each violating row (the topic's ``rules``, picked by ``variant``);
     returns the frame and a detail per row ('' if none)."""
     details = np.full(len(df), "", dtype=object)
-    exprs = []
+    exprs: dict[str, pl.Expr] = {}  # several rules may break the same field: chain them
     for i, (column, text, value) in enumerate(rules):
         mask = pl.Series((fault == VIOLATION) & (variant == i))
         details[mask.to_numpy()] = text
-        exprs.append(pl.when(mask).then(value).otherwise(pl.col(column)).alias(column))
+        exprs[column] = pl.when(mask).then(value).otherwise(exprs.get(column, pl.col(column)))
     if (fault == VIOLATION).any():
-        df = df.with_columns(exprs)
+        df = df.with_columns([e.alias(c) for c, e in exprs.items()])
     return df, list(details)
 
 

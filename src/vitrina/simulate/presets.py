@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["PRESETS", "Preset"]
+__all__ = ["PRESETS", "SOCIAL_PRESETS", "Preset", "SocialPreset"]
 
 
 @dataclass(frozen=True)
@@ -60,5 +60,34 @@ PRESETS: dict[str, Preset] = {
             50_000,
             100_000,
         ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class SocialPreset:
+    """A social network's size under the same preset name; rates are per user and day (mean)."""
+
+    name: str
+    users: int
+    communities: int
+    ads: int
+    history_days: int
+    avg_friends: float
+    avg_follows: float
+    posts_per_user_day: float
+    sessions_per_user_day: float
+    impressions_per_user_day: float
+
+
+# The shop's presets keep their numbers; the social network has its own sizes per name.
+SOCIAL_PRESETS: dict[str, SocialPreset] = {
+    p.name: p
+    for p in (
+        SocialPreset("tiny", 300, 8, 5, 60, 12.0, 15.0, 0.5, 2.0, 4.0),
+        SocialPreset("classic", 5_000, 60, 40, 365, 24.0, 40.0, 0.6, 3.0, 6.0),
+        SocialPreset("medium", 100_000, 800, 400, 365, 30.0, 50.0, 0.6, 3.0, 6.0),
+        SocialPreset("large", 1_000_000, 6_000, 3_000, 730, 30.0, 50.0, 0.5, 3.0, 6.0),
+        SocialPreset("xlarge", 5_000_000, 25_000, 10_000, 730, 30.0, 50.0, 0.5, 3.0, 6.0),
     )
 }

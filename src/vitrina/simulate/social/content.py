@@ -1,0 +1,188 @@
+"""One hour of content: posts, and the cascades of views, shares, comments and reactions they set off.
+
+A post reaches its author's audience (followers and friends), each of whom sees it with a
+probability scaled by the post's appeal (lognormal, so heavy-tailed). Every viewer may share
+it, and a share shows it to the sharer's audience in turn: a branching process, run one
+generation at a time over arrays of all the hour's posts at once. Delays are lognormal
+(minutes, with a long tail), stories stop being seen 24 h after they are posted, and nothing
+happens after the end of the run. Comments, replies and reactions come from the viewers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vitrina.simulate.base import DAY_MS, HOUR_MS, Table
+from vitrina.simulate.social.groups import Groups, community_at
+from vitrina.simulate.social.people import People, unique_pairs, weighted
+
+__all__ = ["REACTION_MIX", "activity_cycle", "content_hour", "times_in"]
+
+_GENERATIONS = 8
+_SHARERS = 25
+_MINUTE = 60_000
+# Reaction kinds (like, love, haha, wow, sad, angry) for a neutral, funny, sad and amazing post.
+REACTION_MIX = np.array(
+    [
+        [0.62, 0.18, 0.07, 0.05, 0.05, 0.03],
+        [0.35, 0.10, 0.45, 0.06, 0.02, 0.02],
+        [0.30, 0.12, 0.02, 0.06, 0.38, 0.12],
+        [0.35, 0.15, 0.05, 0.40, 0.03, 0.02],
+    ]
+)
+_MOODS = np.cumsum([0.7, 0.15, 0.1, 0.05])
+_MEAN = 1.0
+
+
+def activity_cycle(t_ms: np.ndarray) -> np.ndarray:
+    """Relative activity at each time (UTC): low before dawn, a lunch bump, an evening peak,
+    a fifth more at weekends."""
+    h = (t_ms % DAY_MS) / HOUR_MS
+    evening = np.exp(-(((h - 20.5 + 12) % 24 - 12) ** 2) / (2 * 3.5**2))
+    lunch = np.exp(-((h - 12.5) ** 2) / (2 * 2.0**2))
+    daily = 0.12 + 0.75 * evening + 0.3 * lunch
+    weekday = (t_ms // DAY_MS + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
+    return daily * np.where(weekday >= 5, 1.2, 1.0) / _MEAN  # type: ignore[no-any-return]
+
+
+# Scaled so that a week averages 1 (a rate per day is the daily mean); the peak bounds thinning.
+_MEAN = float(activity_cycle(np.arange(0, 7 * DAY_MS, _MINUTE)).mean())
+_PEAK = float(activity_cycle(np.arange(0, 7 * DAY_MS, _MINUTE)).max()) * 1.01
+
+
+def times_in(rng: np.random.Generator, per_ms: float, t0: int, t1: int) -> np.ndarray:
+    """Sorted event times in [t0, t1) of a Poisson process of mean rate ``per_ms`` x the cycle."""
+    n = int(rng.poisson(per_ms * (t1 - t0) * _PEAK))
+    t = t0 + (rng.random(n) * (t1 - t0)).astype(np.int64)
+    keep = rng.random(n) * _PEAK < activity_cycle(t)
+    return np.sort(t[keep])  # type: ignore[no-any-return]
+
+
+def _cascade(
+    rng: np.random.Generator, people: People, posts: Table, end_ms: int
+) -> tuple[Table, Table]:
+    """Views and shares of the posts: generation after generation of audiences."""
+    ptr, aud = people.audience_ptr, people.audience
+    size = np.diff(ptr)
+    q, author = posts["_appeal"], posts["_author"]
+    expires = np.where(posts["_kind"] == 1, posts["created_ms"] + DAY_MS, end_ms)
+    expires = np.minimum(expires, end_ms)
+    p_post, p_user, p_t = np.arange(len(q)), author, posts["created_ms"]
+    empty = np.zeros(0, dtype=np.int64)
+    views: list[Table] = [{"post": empty, "user": empty, "t": empty}]
+    shares: list[Table] = [{"post": empty, "user": empty, "t": empty}]
+    for gen in range(_GENERATIONS):
+        if len(p_post) == 0:
+            break
+        see = np.minimum((0.3 if gen == 0 else 0.08) * q[p_post], 1.0)
+        k = rng.binomial(size[p_user], see)
+        vp = np.repeat(p_post, k)
+        offset = (rng.random(len(vp)) * np.repeat(size[p_user], k)).astype(np.int64)
+        vu = aud[np.repeat(ptr[p_user], k) + offset]
+        delay = rng.lognormal(np.log(6 * _MINUTE), 1.3, len(vp)).astype(np.int64) + 1_000
+        vt = np.repeat(p_t, k) + delay
+        ok = (vt < expires[vp]) & (vu != author[vp])
+        vp, vu, vt = vp[ok], vu[ok], vt[ok]
+        views.append({"post": vp, "user": vu, "t": vt})
+        shared = rng.random(len(vp)) < np.minimum(0.002 * q[vp] ** 1.5, 0.05)
+        sp, su = vp[shared], vu[shared]
+        st = vt[shared] + rng.exponential(2 * _MINUTE, len(sp)).astype(np.int64) + 1_000
+        # A post's audience saturates: at most _SHARERS new sharers per post and generation.
+        order = np.lexsort((st, sp))
+        sp, su, st = sp[order], su[order], st[order]
+        rank = np.arange(len(sp)) - np.searchsorted(sp, sp, side="left")
+        ok = (st < end_ms) & (rank < _SHARERS)
+        sp, su, st = sp[ok], su[ok], st[ok]
+        shares.append({"post": sp, "user": su, "t": st})
+        p_post, p_user, p_t = sp, su, st
+    return _join(views), _join(shares)
+
+
+def _join(parts: list[Table]) -> Table:
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def _comments(rng: np.random.Generator, views: Table, q: np.ndarray, end_ms: int) -> Table:
+    vp = views["post"]
+    pick = rng.random(len(vp)) < np.minimum(0.004 * q[vp], 0.1)
+    t = views["t"][pick] + rng.exponential(2 * _MINUTE, pick.sum()).astype(np.int64) + 2_000
+    post, user = vp[pick][t < end_ms], views["user"][pick][t < end_ms]
+    t = t[t < end_ms]
+    order = np.lexsort((t, post))
+    post, user, t = post[order], user[order], t[order]
+    # A reply answers an earlier comment of the same post (threads form under busy posts).
+    first = np.searchsorted(post, post, side="left")
+    rank = np.arange(len(post)) - first
+    parent = first + (rng.random(len(post)) * rank).astype(np.int64)
+    is_reply = (rank > 0) & (rng.random(len(post)) < 0.45)
+    is_reply &= t[np.where(is_reply, parent, 0)] < t
+    return {"post": post, "user": user, "t": t, "parent": np.where(is_reply, parent, -1)}
+
+
+def _reactions(
+    rng: np.random.Generator, views: Table, q: np.ndarray, n_users: int, end_ms: int
+) -> Table:
+    vp = views["post"]
+    pick = rng.random(len(vp)) < np.minimum(0.03 * q[vp] ** 0.7, 0.3)
+    t = views["t"][pick] + rng.exponential(20_000, pick.sum()).astype(np.int64) + 500
+    post, user = vp[pick], views["user"][pick]
+    order = np.argsort(t, kind="stable")
+    post, user, t = post[order], user[order], t[order]
+    first = unique_pairs(post, user)  # one reaction per (post, user) ...
+    post, user, t = post[first], user[first], t[first]
+    keep = t < end_ms
+    post, user, t = post[keep], user[keep], t[keep]
+    mood = np.searchsorted(_MOODS, rng.random(len(q)), side="right").clip(0, 3)
+    cdf = np.cumsum(REACTION_MIX, axis=1)[mood[post]]
+    kind = (rng.random(len(post))[:, None] > cdf[:, :-1]).sum(axis=1).astype(np.int8)
+    # ... and a few change their mind later: a new row that replaces the earlier one.
+    again = np.flatnonzero(rng.random(len(post)) < 0.03)
+    t2 = t[again] + rng.exponential(30 * _MINUTE, len(again)).astype(np.int64) + 1_000
+    again, t2 = again[t2 < end_ms], t2[t2 < end_ms]
+    k2 = ((kind[again] + rng.integers(1, 6, len(again))) % 6).astype(np.int8)
+    return {
+        "post": np.concatenate([post, post[again]]),
+        "user": np.concatenate([user, user[again]]),
+        "t": np.concatenate([t, t2]),
+        "kind": np.concatenate([kind, k2]),
+    }
+
+
+def content_hour(
+    rng: np.random.Generator,
+    people: People,
+    groups: Groups,
+    rate_per_user_day: float,
+    t0: int,
+    t1: int,
+    end_ms: int,
+) -> dict[str, Table]:
+    """The hour's posts and everything they set off; references are indices into this hour's
+    posts (``post``) and comments (``parent``), users are indices (user_id − 1)."""
+    t = times_in(rng, people.n * rate_per_user_day / DAY_MS, t0, t1)
+    n = len(t)
+    author = weighted(rng, np.cumsum(people.activity * np.sqrt(people.fitness)), n)
+    kind = np.searchsorted([0.72, 0.9], rng.random(n), side="right").astype(np.int8)
+    community = community_at(groups, rng, author, t, 0.2)
+    topic = np.where(rng.random(n) < 0.6, people.interest[author], rng.integers(0, 20, n)).astype(
+        np.int64
+    )
+    topic = np.where(community >= 0, groups.communities["topic"][np.maximum(community, 0)], topic)
+    appeal = rng.lognormal(0.0, 1.0, n) * np.array([1.0, 0.6, 1.6])[kind]
+    posts = {
+        "created_ms": t,
+        "_author": author,
+        "_kind": kind,
+        "_community": community,
+        "_topic": np.where(rng.random(n) < 0.85, topic, -1),
+        "_appeal": appeal,
+    }
+    views, shares = _cascade(rng, people, posts, end_ms)
+    shares["quote"] = (rng.random(len(shares["post"])) < 0.3).astype(np.int8)
+    return {
+        "posts": posts,
+        "views": views,
+        "shares": shares,
+        "comments": _comments(rng, views, appeal, end_ms),
+        "reactions": _reactions(rng, views, appeal, people.n, end_ms),
+    }
