@@ -8,13 +8,20 @@ from typing import Any
 
 from vitrina.atomicio import write_atomic
 from vitrina.config import Settings
+from vitrina.contracts.registry import entities_of
 from vitrina.errors import UsageError
 from vitrina.eventlog import open_eventlog
 from vitrina.pipelines.interval import Interval, default_interval
 from vitrina.redact import mask_url
 from vitrina.simulate.faults import FaultRates
 from vitrina.simulate.presets import PRESETS
-from vitrina.simulate.run import DOMAINS, SimulationParams, SimulationReport, simulate
+from vitrina.simulate.run import (
+    DOMAINS,
+    SimulationParams,
+    SimulationReport,
+    selected_domains,
+    simulate,
+)
 from vitrina.simulate.shop.world import history_start_ms
 from vitrina.source import open_source
 from vitrina.timeutil import check_interval_ms
@@ -26,10 +33,6 @@ def params_from_settings(
     settings: Settings, domain: str = "all", interval: Interval | None = None
 ) -> SimulationParams:
     """The simulator's parameters; without an interval, the one the settings describe."""
-    if domain == "social":
-        raise UsageError(
-            "--domain social: the social simulator is not available yet (allowed: shop, clickstream, all)"
-        )
     if domain not in DOMAINS:
         raise UsageError(f"--domain: unknown domain {domain!r} (allowed: {', '.join(DOMAINS)})")
     sim, f = settings.simulate, settings.faults
@@ -96,7 +99,8 @@ def run(
             "registrations": settings.kafka.registrations_topic,
         },
     )
-    source = open_source(settings.backends.source) if domain in ("shop", "all") else None
+    tables = entities_of("snapshot", selected_domains(domain))
+    source = open_source(settings.backends.source) if tables else None
     manifest = fault_manifest_path(settings)
     try:
         report = simulate(

@@ -7,13 +7,13 @@ from typing import Final, Protocol
 import pyarrow as pa
 
 from vitrina.backends import open_backend
-from vitrina.contracts.registry import entities_of
+from vitrina.contracts.registry import REGISTRY, entities_of
 from vitrina.contracts.storage import create_table_sql
 
 __all__ = ["ENTITY_TABLES", "SourceDB", "open_source", "schema_sql"]
 
 # One table per snapshot entity of every domain, named and shaped as its contract.
-ENTITY_TABLES: Final = entities_of("snapshot")
+ENTITY_TABLES: Final = entities_of("snapshot", tuple(REGISTRY))
 
 
 class SourceDB(Protocol):
