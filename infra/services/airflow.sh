@@ -13,6 +13,8 @@ INFRA_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=../lib/common.sh
 source "$INFRA_DIR/lib/common.sh"
 
+# Airflow's own run folder may differ from the other services' (VITRINA_RUN_DIR).
+RUN_DIR=${VITRINA_AIRFLOW_RUN_DIR:-$RUN_DIR}
 AIRFLOW_VENV=${VITRINA_AIRFLOW_VENV:-$ROOT_DIR/.venv-airflow}
 # Not 8080/8081 (Spark's UIs), 8793/8794 (Airflow's own log servers for tasks and triggers).
 AIRFLOW_PORT=${VITRINA_AIRFLOW_PORT:-8780}
