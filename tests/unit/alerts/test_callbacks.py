@@ -15,7 +15,7 @@ from vitrina.alerts.airflow import (
     on_task_failure,
 )
 
-from .conftest import Recorded
+from .servers import Recorded
 
 
 @dataclass

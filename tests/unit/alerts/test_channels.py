@@ -11,7 +11,7 @@ import pytest
 from vitrina.alerts import Alert, Credentials, credentials_from_env, open_channels, send
 from vitrina.errors import UsageError
 
-from .conftest import Recorded
+from .servers import Recorded
 
 TOKEN = "123456:AAH-secret-token-value"
 PASSWORD = "s3cret-smtp-pass"
