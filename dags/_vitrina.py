@@ -10,7 +10,7 @@ import importlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from airflow.sdk import Asset
+from airflow.sdk import DAG, Asset
 
 from vitrina.alerts.airflow import on_dag_success, on_task_failure
 
@@ -46,6 +46,34 @@ def default_args(execution_timeout: timedelta, retry_delay: timedelta) -> dict[s
         "execution_timeout": execution_timeout,
         "on_failure_callback": on_task_failure,
     }
+
+
+def vitrina_dag(
+    dag_id: str,
+    *,
+    doc_md: str | None,
+    schedule: Any,
+    tags: list[str],
+    dagrun_timeout: timedelta,
+    execution_timeout: timedelta,
+    retry_delay: timedelta,
+) -> DAG:
+    """A DAG with the rules every vitrina DAG keeps: UTC start, no catchup, one active run,
+    timeouts, retries with backoff and the alert callbacks. ``schedule`` must be a
+    data-interval timetable: Airflow 3's trigger timetables give a run an empty interval.
+    """
+    return DAG(
+        dag_id=dag_id,
+        doc_md=doc_md,
+        schedule=schedule,
+        start_date=START_DATE,
+        catchup=False,
+        max_active_runs=1,
+        dagrun_timeout=dagrun_timeout,
+        tags=["vitrina", *tags],
+        default_args=default_args(execution_timeout, retry_delay),
+        on_success_callback=on_dag_success,
+    )
 
 
 def _epoch_ms(instant: datetime) -> int:

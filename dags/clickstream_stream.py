@@ -10,24 +10,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from _vitrina import CLICK_WINDOWS, START_DATE, default_args, on_dag_success, run_job
-from airflow.sdk import DAG, DeltaDataIntervalTimetable, task
+from _vitrina import CLICK_WINDOWS, run_job, vitrina_dag
+from airflow.sdk import DeltaDataIntervalTimetable, task
 
-# A data-interval timetable: each run covers the period before it (a trigger timetable,
-# Airflow 3's default, would hand the jobs an empty interval).
-with DAG(
-    dag_id="clickstream_stream",
+# A data-interval timetable: each run covers the period before it.
+with vitrina_dag(
+    "clickstream_stream",
     doc_md=__doc__,
     schedule=DeltaDataIntervalTimetable(timedelta(minutes=1)),
-    start_date=START_DATE,
-    catchup=False,
-    max_active_runs=1,
+    tags=["clickstream", "stream"],
     dagrun_timeout=timedelta(minutes=10),
-    tags=["vitrina", "clickstream", "stream"],
-    default_args=default_args(
-        execution_timeout=timedelta(minutes=5), retry_delay=timedelta(seconds=15)
-    ),
-    on_success_callback=on_dag_success,
+    execution_timeout=timedelta(minutes=5),
+    retry_delay=timedelta(seconds=15),
 ):
 
     @task(outlets=[CLICK_WINDOWS])

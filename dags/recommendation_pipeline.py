@@ -10,32 +10,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from _vitrina import (
-    CLICK_WINDOWS,
-    SERVING,
-    START_DATE,
-    WAREHOUSE,
-    default_args,
-    on_dag_success,
-    run_job,
-)
-from airflow.sdk import DAG, DeltaDataIntervalTimetable, task
+from _vitrina import CLICK_WINDOWS, SERVING, WAREHOUSE, run_job, vitrina_dag
+from airflow.sdk import DeltaDataIntervalTimetable, task
 
-# A data-interval timetable: each run covers the period before it (a trigger timetable,
-# Airflow 3's default, would hand the jobs an empty interval).
-with DAG(
-    dag_id="recommendation_pipeline",
+# A data-interval timetable: each run covers the period before it.
+with vitrina_dag(
+    "recommendation_pipeline",
     doc_md=__doc__,
     schedule=DeltaDataIntervalTimetable(timedelta(minutes=10)),
-    start_date=START_DATE,
-    catchup=False,
-    max_active_runs=1,
+    tags=["clickstream", "serving", "recommendations"],
     dagrun_timeout=timedelta(minutes=30),
-    tags=["vitrina", "clickstream", "serving", "recommendations"],
-    default_args=default_args(
-        execution_timeout=timedelta(minutes=8), retry_delay=timedelta(seconds=30)
-    ),
-    on_success_callback=on_dag_success,
+    execution_timeout=timedelta(minutes=8),
+    retry_delay=timedelta(seconds=30),
 ):
 
     @task(inlets=[CLICK_WINDOWS, WAREHOUSE], outlets=[SERVING])

@@ -14,33 +14,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from _vitrina import (
-    CLICK_WINDOWS,
-    MARTS,
-    SERVING,
-    START_DATE,
-    WAREHOUSE,
-    default_args,
-    on_dag_success,
-    run_job,
-)
-from airflow.sdk import DAG, CronDataIntervalTimetable, task
+from _vitrina import CLICK_WINDOWS, MARTS, SERVING, WAREHOUSE, run_job, vitrina_dag
+from airflow.sdk import CronDataIntervalTimetable, task
 
-# A data-interval timetable: each run covers the period before it (a trigger timetable,
-# Airflow 3's default, would hand the jobs an empty interval).
-with DAG(
-    dag_id="shop_etl",
+# A data-interval timetable: each run covers the period before it.
+with vitrina_dag(
+    "shop_etl",
     doc_md=__doc__,
     schedule=CronDataIntervalTimetable("0 * * * *", timezone="UTC"),
-    start_date=START_DATE,
-    catchup=False,
-    max_active_runs=1,
+    tags=["shop", "clickstream", "etl"],
     dagrun_timeout=timedelta(minutes=55),
-    tags=["vitrina", "shop", "clickstream", "etl"],
-    default_args=default_args(
-        execution_timeout=timedelta(minutes=20), retry_delay=timedelta(minutes=1)
-    ),
-    on_success_callback=on_dag_success,
+    execution_timeout=timedelta(minutes=20),
+    retry_delay=timedelta(minutes=1),
 ):
 
     @task(inlets=[CLICK_WINDOWS], outlets=[WAREHOUSE])
