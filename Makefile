@@ -7,6 +7,7 @@ ARGS ?=
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: run test test-unit test-integration lint typecheck services-up services-down services-status clean
+.PHONY: airflow airflow-venv airflow-down airflow-status
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +26,7 @@ run: $(VENV)/.installed-run
 	$(BIN)/vitrina run $(ARGS)
 
 ## Everything: services up, the whole pytest suite (unit + integration), ruff and mypy.
-test: $(VENV)/.installed-dev services-up
+test: $(VENV)/.installed-dev services-up airflow-venv
 	$(BIN)/pytest -q tests
 	$(MAKE) lint typecheck
 
@@ -53,3 +54,25 @@ services-status:
 
 clean:
 	rm -rf data .pytest_cache .mypy_cache .ruff_cache src/vitrina/__pycache__/numba-*
+
+## Airflow 3 in its own virtual environment (its pins are its own), with vitrina installed into it.
+AIRFLOW_VENV ?= .venv-airflow
+
+$(AIRFLOW_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(AIRFLOW_VENV)
+	$(AIRFLOW_VENV)/bin/pip install -q --upgrade pip
+	$(AIRFLOW_VENV)/bin/pip install -q -e ".[airflow,stack]"
+	touch $@
+
+airflow-venv: $(AIRFLOW_VENV)/.installed
+
+## Airflow on 127.0.0.1 (api-server, scheduler, dag-processor, triggerer); the UI's URL is printed.
+airflow: airflow-venv $(VENV)/.installed-dev
+	bash infra/services.sh up postgres
+	VITRINA_AIRFLOW_VENV=$(abspath $(AIRFLOW_VENV)) bash infra/services/airflow.sh up
+
+airflow-down:
+	bash infra/services/airflow.sh down
+
+airflow-status:
+	bash infra/services/airflow.sh status
