@@ -15,7 +15,9 @@ from vitrina.pipelines.interval import default_interval
 @app.command()
 def simulate(
     ctx: typer.Context,
-    domain: Annotated[str, typer.Option(help="shop, clickstream or all.")] = "all",
+    domain: Annotated[
+        str, typer.Option(help="shop, clickstream, social, or all (shop and clickstream).")
+    ] = "all",
     seed: Annotated[
         int | None, typer.Option(help="Random seed: same seed and parameters, same bytes.")
     ] = None,
