@@ -12,7 +12,12 @@ import pytest
 import redis
 
 from tests.support.serving import RECS_USERS, ServingSuite
-from tests.support.warehouse import EXPECTED_RECS, build_warehouse
+from tests.support.warehouse import (
+    EXPECTED_RECS,
+    build_warehouse,
+    cached_manifest,
+    install_manifest,
+)
 from vitrina.serve import open_serving
 from vitrina.serve.redisstore import RedisServingStore
 
@@ -51,9 +56,22 @@ class TestRedisServing(ServingSuite):
         assert len(_keys(url, f"recs:{version}:*")) == RECS_USERS
 
 
+# Rows per published table of the tiny test warehouse (the same on DuckDB).
+_EXPECTED_ROWS = {
+    "popular_products": 2,
+    "orders_facts": 2,
+    "top_products": 4,
+    "mart_user_activity": 3,
+    "mart_product_rating": 5,
+    "mart_user_loyalty_points": 3,
+    "mart_average_check": 2,
+    "dim_products": 5,
+}
+
+
 @pytest.mark.services("redis", "postgres")
 def test_publish_from_postgres_warehouse_to_redis(
-    serving_url: str, postgres_url: str, tmp_path: Path
+    serving_url: str, postgres_url: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     """The stack path: PostgreSQL warehouse -> chdb marts -> Redis serving, same answers."""
     import psycopg
@@ -76,6 +94,7 @@ def test_publish_from_postgres_warehouse_to_redis(
                 pg.ensure_table(schema, name, table.schema)
                 pg.load_arrow(schema, name, table)
         local.close()
+        install_manifest(cached_manifest(request.config), tmp_path)  # what transform leaves
         settings = load_settings(
             data_dir=tmp_path,
             environ={},
@@ -90,7 +109,8 @@ def test_publish_from_postgres_warehouse_to_redis(
         )
         first = run_publish(settings)
         assert first.serving.status == "published"
-        assert [m.rows for m in first.marts] == [2, 2, 4, 3, 5, 3, 2, 5]
+        rows = {m.name: m.rows for m in first.marts}
+        assert {k: rows[k] for k in _EXPECTED_ROWS} == _EXPECTED_ROWS
         assert run_publish(settings).serving.status == "unchanged"
         with open_serving(serving_url) as store:
             assert [t.product_id for t in store.top_products(10)] == [20, 10, 11, 21]
