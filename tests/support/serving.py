@@ -7,6 +7,7 @@ it a ``serving_url`` fixture (a fresh, empty store per test) and two views of th
 
 from __future__ import annotations
 
+import abc
 import threading
 
 import pyarrow as pa
@@ -46,16 +47,16 @@ def recs(generation: int, users: int = RECS_USERS, per_user: int = RECS_PER_USER
     return pa.Table.from_pylist(rows, schema=RECS_SCHEMA)
 
 
-class ServingSuite:
+class ServingSuite(abc.ABC):
     """The behaviours every serving backend shares; the publish policy lives in serve/base.py."""
 
+    @abc.abstractmethod
     def stored(self, url: str) -> list[str]:
-        """Every file or key the store at ``url`` holds, sorted."""
-        raise NotImplementedError
+        """Every file or key the store at ``url`` holds, sorted (each backend's suite says)."""
 
+    @abc.abstractmethod
     def assert_layout(self, url: str, version: str) -> None:
         """The current pointer and the whole of ``version`` are where the backend keeps them."""
-        raise NotImplementedError
 
     def test_publish_then_read(self, serving_url: str) -> None:
         with open_serving(serving_url) as store:
