@@ -25,18 +25,44 @@ def emit(result: dict[str, object]) -> None:
 @bench_app.command("generate")
 def generate(
     events: Annotated[
-        int, typer.Option(min=1000, help="Events per generator (both generate the same number).")
-    ] = 200_000,
+        int | None,
+        typer.Option(
+            min=1000,
+            help="Events to generate (shop: 200,000 per generator; social: 2,000,000 simulated).",
+        ),
+    ] = None,
     repeat: Annotated[int, typer.Option(min=1, help="Best of N for the vectorised generator.")] = 3,
+    domain: Annotated[str, typer.Option(help="shop (click events) or social.")] = "shop",
+    scale: Annotated[str, typer.Option(help="Social world size (a scale preset).")] = "classic",
+    faker_events: Annotated[
+        int, typer.Option(min=1000, help="Social: records for Faker (same mix of events).")
+    ] = 200_000,
 ) -> None:
-    """Vectorised click generation vs a Faker-per-record generator, same events, same run."""
+    """Vectorised generation vs a Faker-per-record generator, same events, same run."""
     from vitrina.bench.generate import require_faker, run_generate_bench
 
+    if domain not in ("shop", "social"):
+        raise UsageError(f"unknown domain {domain!r}: use shop or social")
     require_faker()
-    err_console.print(
-        f"generating {events:,} click events twice (vectorised, then Faker per record)..."
-    )
-    emit(run_generate_bench(events=events, repeat=repeat))
+    if domain == "social":
+        from vitrina.bench.generate_social import run_social_generate_bench
+        from vitrina.simulate.presets import SOCIAL_PRESETS
+
+        if scale not in SOCIAL_PRESETS:
+            raise UsageError(f"unknown scale {scale!r}: use {', '.join(SOCIAL_PRESETS)}")
+        n = events or 2_000_000
+        err_console.print(
+            f"simulating {n:,} social events ({scale}), then {faker_events:,} with Faker per record..."
+        )
+        emit(
+            run_social_generate_bench(
+                events=n, repeat=repeat, scale=scale, faker_events=faker_events
+            )
+        )
+        return
+    n = events or 200_000
+    err_console.print(f"generating {n:,} click events twice (vectorised, then Faker per record)...")
+    emit(run_generate_bench(events=n, repeat=repeat))
 
 
 @bench_app.command("window")

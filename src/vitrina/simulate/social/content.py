@@ -14,7 +14,7 @@ import numpy as np
 
 from vitrina.simulate.base import DAY_MS, HOUR_MS, Table
 from vitrina.simulate.social.groups import Groups, community_at
-from vitrina.simulate.social.people import People, unique_pairs, weighted
+from vitrina.simulate.social.people import People, lex_order, stable_order, unique_pairs, weighted
 
 __all__ = ["REACTION_MIX", "activity_cycle", "content_hour", "times_in"]
 
@@ -88,7 +88,7 @@ def _cascade(
         sp, su = vp[shared], vu[shared]
         st = vt[shared] + rng.exponential(2 * _MINUTE, len(sp)).astype(np.int64) + 1_000
         # A post's audience saturates: at most _SHARERS new sharers per post and generation.
-        order = np.lexsort((st, sp))
+        order = lex_order(st, sp)
         sp, su, st = sp[order], su[order], st[order]
         rank = np.arange(len(sp)) - np.searchsorted(sp, sp, side="left")
         ok = (st < end_ms) & (rank < _SHARERS)
@@ -108,7 +108,7 @@ def _comments(rng: np.random.Generator, views: Table, q: np.ndarray, end_ms: int
     t = views["t"][pick] + rng.exponential(2 * _MINUTE, pick.sum()).astype(np.int64) + 2_000
     post, user = vp[pick][t < end_ms], views["user"][pick][t < end_ms]
     t = t[t < end_ms]
-    order = np.lexsort((t, post))
+    order = lex_order(t, post)
     post, user, t = post[order], user[order], t[order]
     # A reply answers an earlier comment of the same post (threads form under busy posts).
     first = np.searchsorted(post, post, side="left")
@@ -126,7 +126,7 @@ def _reactions(
     pick = rng.random(len(vp)) < np.minimum(0.03 * q[vp] ** 0.7, 0.3)
     t = views["t"][pick] + rng.exponential(20_000, pick.sum()).astype(np.int64) + 500
     post, user = vp[pick], views["user"][pick]
-    order = np.argsort(t, kind="stable")
+    order = stable_order(t)
     post, user, t = post[order], user[order], t[order]
     first = unique_pairs(post, user)  # one reaction per (post, user) ...
     post, user, t = post[first], user[first], t[first]

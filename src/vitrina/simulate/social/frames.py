@@ -9,11 +9,13 @@ import pyarrow as pa
 from vitrina.contracts.registry import ENTITIES
 from vitrina.simulate.base import Table, Topic, Violation
 from vitrina.simulate.output import arrow_table, ts_strings
+from vitrina.simulate.social.events_jsonl import event_ids, events_jsonl
 from vitrina.simulate.social.vocab import WORDS
 
 __all__ = ["TOPICS", "arrow", "blank", "event_ids", "labels", "sentences", "words_from"]
 
-_STATUS = pl.Series(["online", "offline"])
+_STATUSES_WORDS = ("online", "offline")
+_STATUS = pl.Series(_STATUSES_WORDS)
 _WORDS = pl.Series(WORDS)
 
 
@@ -113,23 +115,32 @@ def _ad_violations(id_name: str) -> tuple[Violation, ...]:
 
 
 TOPICS: dict[str, Topic] = {
-    "social_user_status": Topic("social_user_status", _status, _STATUSES, key="user_id"),
-    "social_views": Topic("social_views", _views, _VIEWS, key="post_id"),
+    "social_user_status": Topic(
+        "social_user_status",
+        _status,
+        _STATUSES,
+        key="user_id",
+        jsonl=events_jsonl(("user_id",), ("status", _STATUSES_WORDS), "changed_at"),
+    ),
+    "social_views": Topic(
+        "social_views",
+        _views,
+        _VIEWS,
+        key="post_id",
+        jsonl=events_jsonl(("view_id", "post_id", "user_id"), None, "viewed_at"),
+    ),
     "social_ad_impressions": Topic(
         "social_ad_impressions",
         _ad_event("impression_id"),  # type: ignore[arg-type]
         _ad_violations("impression_id"),
         key="ad_id",
+        jsonl=events_jsonl(("impression_id", "ad_id", "user_id"), None, "ts"),
     ),
     "social_ad_clicks": Topic(
         "social_ad_clicks",
         _ad_event("click_id"),  # type: ignore[arg-type]
         _ad_violations("click_id"),
         key="ad_id",
+        jsonl=events_jsonl(("click_id", "ad_id", "user_id"), None, "ts"),
     ),
 }
-
-
-def event_ids(ids: np.ndarray) -> np.ndarray:
-    """The ``event_id`` column the driver reads: the record's id as ASCII bytes."""
-    return ids.astype("S20")

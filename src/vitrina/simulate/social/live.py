@@ -15,9 +15,9 @@ from vitrina.simulate.rng import stream
 from vitrina.simulate.social.content import content_hour, times_in
 from vitrina.simulate.social.frames import event_ids
 from vitrina.simulate.social.groups import build_groups
-from vitrina.simulate.social.media import build_albums, media_for
+from vitrina.simulate.social.media import album_index, build_albums, media_for
 from vitrina.simulate.social.money import ad_hour, build_money
-from vitrina.simulate.social.people import build_people, unique_pairs, weighted
+from vitrina.simulate.social.people import build_people, stable_order, unique_pairs, weighted
 from vitrina.simulate.social.snapshot_faults import snapshot_faults
 from vitrina.simulate.social.tables import social_tables, to_arrow
 from vitrina.simulate.social.world import World
@@ -41,6 +41,7 @@ class SocialRun:
         self.groups = build_groups(self.preset, self.people, seed, start, self.end_ms)
         self.money = build_money(self.preset, self.people, seed, start, self.end_ms)
         self.albums = build_albums(stream(seed, "social", "albums"), self.people, start)
+        self.album_index = album_index(self.albums, self.people.n)
         self.next = dict.fromkeys(
             ("post", "comment", "reaction", "share", "view", "media", "status", "imp", "click"), 1
         )
@@ -101,14 +102,14 @@ class SocialRun:
         )
         for name in ("reactions", "shares"):  # ids in time order
             rows = c[name]
-            order = np.argsort(rows["t"], kind="stable")
+            order = stable_order(rows["t"])
             rows = {k: v[order] for k, v in rows.items()}
             rows[f"{name[:-1]}_id"] = self._ids(name[:-1], len(order))
             rows["post_id"] = post_id[rows["post"]]
             self.parts[name].append(rows)
         self._media(index, posts, post_id, com, comment_id)
         v = c["views"]
-        order = np.argsort(v["t"], kind="stable")
+        order = stable_order(v["t"])
         view_id = self._ids("view", len(order))
         return {
             "view_id": view_id,
@@ -128,7 +129,7 @@ class SocialRun:
         owner = np.concatenate([posts["_author"][with_media], com["user"][on_comment]])
         t = np.concatenate([posts["created_ms"][with_media], com["t"][on_comment]])
         video = np.concatenate([_POST_VIDEO[kind[with_media]], np.full(len(on_comment), 0.1)])
-        m = media_for(rng, owner, t, video, self.albums, self.people.n)
+        m = media_for(rng, owner, t, video, self.albums, self.album_index)
         m["media_id"] = self._ids("media", len(owner))
         m["post_id"] = np.concatenate([post_id[with_media], np.full(len(on_comment), -1)])
         m["comment_id"] = np.concatenate([np.full(len(with_media), -1), comment_id[on_comment]])
@@ -146,7 +147,7 @@ class SocialRun:
         keep = ts < self.end_ms
         users, ts, status = users[keep], ts[keep], status[keep]
         first = unique_pairs(users, ts - t0)  # one change per user and instant
-        order = first[np.argsort(ts[first], kind="stable")]
+        order = first[stable_order(ts[first])]
         seq = self._ids("status", len(order))
         return {
             "user_id": users[order] + 1,

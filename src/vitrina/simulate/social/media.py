@@ -11,7 +11,7 @@ import numpy as np
 from vitrina.simulate.base import Table
 from vitrina.simulate.social.people import People, csr, pairs_after
 
-__all__ = ["build_albums", "media_for", "thumbnails_for"]
+__all__ = ["album_index", "build_albums", "media_for", "thumbnails_for"]
 
 _PHOTO = np.array([(1080, 1080), (1080, 1350), (1920, 1080), (4032, 3024), (3024, 4032)])
 _VIDEO = np.array([(1920, 1080), (1080, 1920), (1280, 720), (720, 1280)])
@@ -25,15 +25,21 @@ def build_albums(rng: np.random.Generator, people: People, start_ms: int) -> Tab
     return {"user": owner, "created_ms": pairs_after(rng, people.created_ms[owner], start_ms)}
 
 
+def album_index(albums: Table, n_users: int) -> tuple[np.ndarray, np.ndarray]:
+    """Albums grouped by owner (CSR pointers over users, album indices)."""
+    return csr(albums["user"], np.arange(len(albums["user"])), n_users)
+
+
 def media_for(
     rng: np.random.Generator,
     owner: np.ndarray,
     t_ms: np.ndarray,
     video_share: np.ndarray,
     albums: Table,
-    n_users: int,
+    by_owner: tuple[np.ndarray, np.ndarray],
 ) -> Table:
-    """One media item per row, uploaded by ``owner`` shortly before ``t_ms``."""
+    """One media item per row, uploaded by ``owner`` shortly before ``t_ms``; ``by_owner``
+    is :func:`album_index` of ``albums``."""
     n = len(owner)
     video = rng.random(n) < video_share
     shape = np.where(
@@ -52,7 +58,7 @@ def media_for(
     )
     created = t_ms - rng.integers(1_000, 300_000, n)
     # A third of the photos go into one of the owner's albums made before the upload.
-    ptr, rows = csr(albums["user"], np.arange(len(albums["user"])), n_users)
+    ptr, rows = by_owner
     have = np.diff(ptr)[owner]
     pick = ptr[owner] + (rng.random(n) * have).astype(np.int64)
     album = np.where(

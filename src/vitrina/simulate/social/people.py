@@ -19,7 +19,17 @@ from vitrina.simulate.presets import SocialPreset
 from vitrina.simulate.rng import stream
 from vitrina.simulate.social.vocab import COUNTRY_WEIGHTS, TOPICS
 
-__all__ = ["People", "build_people", "by_cdf", "csr", "pairs_after", "unique_pairs", "weighted"]
+__all__ = [
+    "People",
+    "build_people",
+    "by_cdf",
+    "csr",
+    "lex_order",
+    "pairs_after",
+    "stable_order",
+    "unique_pairs",
+    "weighted",
+]
 
 # Share of the friends a user seeks along each correlation dimension (LDBC's split).
 _DIMENSIONS = (0.5, 0.35, 0.15)
@@ -47,7 +57,7 @@ class People:
 
 def csr(owner: np.ndarray, member: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Group ``member`` by ``owner`` (indices < n): (pointers of n + 1, members in owner order)."""
-    order = np.argsort(owner, kind="stable")
+    order = stable_order(owner)
     ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(owner, minlength=n), out=ptr[1:])
     return ptr, member[order]
@@ -64,13 +74,44 @@ def weighted(rng: np.random.Generator, cum: np.ndarray, n: int) -> np.ndarray:
     return by_cdf(cum, rng.random(n) * cum[-1])
 
 
+def stable_order(key: np.ndarray) -> np.ndarray:
+    """``np.argsort(key, kind="stable")`` for integer keys, about three times faster: key and
+    position packed into one int64 are unique, so numpy's fast unstable sort keeps ties in
+    input order."""
+    n = len(key)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    key = np.asarray(key, dtype=np.int64)
+    bits = max((n - 1).bit_length(), 1)
+    lo = int(key.min())
+    if (int(key.max()) - lo) >> (62 - bits):
+        return np.argsort(key, kind="stable")  # too wide to pack
+    packed = ((key - lo) << bits) | np.arange(n, dtype=np.int64)
+    packed.sort()
+    return packed & ((1 << bits) - 1)  # type: ignore[no-any-return]
+
+
+def lex_order(minor: np.ndarray, major: np.ndarray) -> np.ndarray:
+    """``np.lexsort((minor, major))`` for non-negative integer columns, faster."""
+    if len(minor) == 0:
+        return np.zeros(0, dtype=np.int64)
+    lo = int(minor.min())
+    span = int(minor.max()) - lo + 1
+    if (int(major.max()) + 1) * span >= 2**62:
+        return np.lexsort((minor, major))
+    return stable_order(major.astype(np.int64) * span + (minor - lo))
+
+
 def unique_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Positions of the first occurrence of each (a, b) pair of non-negative ints, in input order."""
     if len(a) == 0:
         return np.zeros(0, dtype=np.int64)
-    span = int(b.max()) + 1
-    _, first = np.unique(a.astype(np.int64) * span + b, return_index=True)
-    return np.sort(first)
+    key = a.astype(np.int64) * (int(b.max()) + 1) + b
+    order = stable_order(key)
+    ordered = key[order]
+    new = np.ones(len(key), dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    return np.sort(order[new])
 
 
 def pairs_after(rng: np.random.Generator, t0: np.ndarray, end_ms: int) -> np.ndarray:

@@ -1,0 +1,132 @@
+"""Social events from simulator columns to JSON Lines bytes in one compiled pass.
+
+Every social event line is a few integer fields, at most one enum word and one instant, so
+one numba kernel spells them all from a template per topic: the literal head before each
+integer, a tail word (picked by the enum's code) before the instant, then ``"}`` and a
+newline. The bytes are exactly those of the topic's frame written by Polars (a test holds
+the two to it); rows the kernel cannot spell that way are left to the Polars writer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from vitrina.jit import kernel
+from vitrina.simulate.base import Table
+from vitrina.spell import DAY_MS, MAX_TS_MS, TS_WIDTH, put_date, put_int, put_time, word_table
+
+__all__ = ["event_ids", "events_jsonl"]
+
+U8 = npt.NDArray[np.uint8]
+I64 = npt.NDArray[np.int64]
+
+_WORD = 48  # every literal is copied as this many bytes, then the position moves on
+_INT64_MIN = -(2**63)
+_ID_WIDTH = 20  # digits of the largest int64
+
+
+@kernel
+def _write_lines(
+    out: U8,
+    ints: I64,
+    heads: U8,
+    head_len: I64,
+    code: npt.NDArray[np.int8],
+    tails: U8,
+    tail_len: I64,
+    ts: I64,
+) -> int:
+    pos = 0
+    date = np.empty(10, dtype=np.uint8)
+    last_day = -1
+    n, k = ints.shape
+    for i in range(n):
+        for f in range(k):
+            for j in range(_WORD):  # the whole padded word; the integer overwrites the rest
+                out[pos + j] = heads[f, j]
+            pos = put_int(out, pos + head_len[f], ints[i, f])
+        c = code[i]
+        for j in range(_WORD):
+            out[pos + j] = tails[c, j]
+        pos += tail_len[c]
+        day = ts[i] // DAY_MS
+        if day != last_day:  # events come nearly in time order: the date rarely changes
+            last_day = day
+            put_date(date, 0, day)
+        for j in range(10):
+            out[pos + j] = date[j]
+        put_time(out, pos + 10, ts[i] - day * DAY_MS)
+        pos += TS_WIDTH
+        out[pos] = 34  # '"'
+        out[pos + 1] = 125  # '}'
+        out[pos + 2] = 10  # '\n'
+        pos += 3
+    return pos
+
+
+@kernel
+def _digits(ids: I64, out: U8) -> None:
+    for i in range(len(ids)):
+        put_int(out, i * _ID_WIDTH, ids[i])
+
+
+def event_ids(ids: np.ndarray) -> np.ndarray:
+    """The ``event_id`` column the driver reads: each id's decimal digits as an ``S20``
+    array (what ``ids.astype("S20")`` gives, without numpy's slow per-value formatting)."""
+    ids = np.ascontiguousarray(ids, dtype=np.int64)
+    if len(ids) and int(ids.min()) < 0:
+        return ids.astype("S20")  # a sign needs a 21st byte for the smallest int64
+    out = np.zeros(len(ids) * _ID_WIDTH, dtype=np.uint8)
+    _digits(ids, out)
+    return out.view(f"S{_ID_WIDTH}")
+
+
+def events_jsonl(
+    int_fields: Sequence[str], enum: tuple[str, Sequence[str]] | None, time_field: str
+) -> Callable[[Table], bytes | None]:
+    """A writer of lines ``{"<int field>":n,…[,"<enum>":"<word>"],"<time field>":"<instant>"}``
+    from columns of those names (the enum as codes into its words, the instant as ``ts``)."""
+    heads_list = [
+        ("{" if i == 0 else ",").encode() + f'"{name}":'.encode()
+        for i, name in enumerate(int_fields)
+    ]
+    time_head = f'"{time_field}":"'.encode()
+    if enum is None:
+        tails_list = [b"," + time_head]
+    else:
+        field, words = enum
+        tails_list = [f',"{field}":"{w}",'.encode() + time_head for w in words]
+    heads, head_len = word_table(heads_list, _WORD)
+    tails, tail_len = word_table(tails_list, _WORD)
+    if max(heads.shape[1], tails.shape[1]) != _WORD:
+        raise ValueError("events_jsonl: a field name is too long for the template")
+    max_line = int(head_len.sum()) + 20 * len(int_fields) + int(tail_len.max()) + TS_WIDTH + 3
+    n_words = len(tails_list)
+
+    def write(ev: Table) -> bytes | None:
+        ts = np.ascontiguousarray(ev["ts"], dtype=np.int64)
+        n = len(ts)
+        if n == 0:
+            return b""
+        ints = np.empty((n, len(int_fields)), dtype=np.int64)
+        for f, name in enumerate(int_fields):
+            ints[:, f] = ev[name]
+        code = (
+            np.zeros(n, dtype=np.int8)
+            if enum is None
+            else np.ascontiguousarray(ev[enum[0]], dtype=np.int8)
+        )
+        if not (
+            0 <= int(ts.min()) <= int(ts.max()) < MAX_TS_MS
+            and 0 <= int(code.min()) <= int(code.max()) < n_words
+            and int(ints.min()) > _INT64_MIN  # its negation overflows
+        ):
+            return None
+        out = np.empty(n * max_line + _WORD, dtype=np.uint8)  # room for the last padded word
+        size = _write_lines(out, ints, heads, head_len, code, tails, tail_len, ts)
+        return out[:size].tobytes()
+
+    return write
