@@ -28,7 +28,7 @@ def generate(
         int | None,
         typer.Option(
             min=1000,
-            help="Events to generate (shop: 200,000 per generator; social: 2,000,000 simulated).",
+            help="Events to generate (shop: 200,000 per generator; social: 4,000,000 simulated).",
         ),
     ] = None,
     repeat: Annotated[int, typer.Option(min=1, help="Best of N for the vectorised generator.")] = 3,
@@ -50,7 +50,7 @@ def generate(
 
         if scale not in SOCIAL_PRESETS:
             raise UsageError(f"unknown scale {scale!r}: use {', '.join(SOCIAL_PRESETS)}")
-        n = events or 2_000_000
+        n = events or 4_000_000
         err_console.print(
             f"simulating {n:,} social events ({scale}), then {faker_events:,} with Faker per record..."
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from vitrina.jit import kernel
 from vitrina.simulate.base import DAY_MS, HOUR_MS, Table
 from vitrina.simulate.social.groups import Groups, community_at
 from vitrina.simulate.social.people import People, lex_order, stable_order, unique_pairs, weighted
@@ -30,6 +31,7 @@ REACTION_MIX = np.array(
         [0.35, 0.15, 0.05, 0.40, 0.03, 0.02],
     ]
 )
+_REACTION_CDF = np.cumsum(REACTION_MIX, axis=1)
 _MOODS = np.cumsum([0.7, 0.15, 0.1, 0.05])
 _MEAN = 1.0
 
@@ -58,6 +60,41 @@ def times_in(rng: np.random.Generator, per_ms: float, t0: int, t1: int) -> np.nd
     return np.sort(t[keep])  # type: ignore[no-any-return]
 
 
+@kernel
+def _spread(
+    p_post: np.ndarray,
+    p_user: np.ndarray,
+    p_t: np.ndarray,
+    k: np.ndarray,
+    u: np.ndarray,
+    delay: np.ndarray,
+    ptr: np.ndarray,
+    aud: np.ndarray,
+    expires: np.ndarray,
+    author: np.ndarray,
+    out: np.ndarray,
+) -> int:
+    """Views from ``k[i]`` audience members of each spreader ``i`` (picked by ``u``, seen
+    ``delay`` after the spreader's time), keeping those before the post expires and not by
+    its author; rows (post, user, t) of ``out``; returns how many."""
+    m = 0
+    v = 0
+    for i in range(len(p_post)):
+        post = p_post[i]
+        start = ptr[p_user[i]]
+        size = ptr[p_user[i] + 1] - start
+        for _ in range(k[i]):
+            who = aud[start + np.int64(u[v] * size)]
+            t = p_t[i] + delay[v]
+            v += 1
+            if t < expires[post] and who != author[post]:
+                out[0, m] = post
+                out[1, m] = who
+                out[2, m] = t
+                m += 1
+    return m
+
+
 def _cascade(
     rng: np.random.Generator, people: People, posts: Table, end_ms: int
 ) -> tuple[Table, Table]:
@@ -68,6 +105,7 @@ def _cascade(
     expires = np.where(posts["_kind"] == 1, posts["created_ms"] + DAY_MS, end_ms)
     expires = np.minimum(expires, end_ms)
     p_post, p_user, p_t = np.arange(len(q)), author, posts["created_ms"]
+    p_share = np.minimum(0.002 * q**1.5, 0.05)  # per post, then looked up per view
     empty = np.zeros(0, dtype=np.int64)
     views: list[Table] = [{"post": empty, "user": empty, "t": empty}]
     shares: list[Table] = [{"post": empty, "user": empty, "t": empty}]
@@ -76,15 +114,14 @@ def _cascade(
             break
         see = np.minimum((0.3 if gen == 0 else 0.08) * q[p_post], 1.0)
         k = rng.binomial(size[p_user], see)
-        vp = np.repeat(p_post, k)
-        offset = (rng.random(len(vp)) * np.repeat(size[p_user], k)).astype(np.int64)
-        vu = aud[np.repeat(ptr[p_user], k) + offset]
-        delay = rng.lognormal(np.log(6 * _MINUTE), 1.3, len(vp)).astype(np.int64) + 1_000
-        vt = np.repeat(p_t, k) + delay
-        ok = (vt < expires[vp]) & (vu != author[vp])
-        vp, vu, vt = vp[ok], vu[ok], vt[ok]
+        n = int(k.sum())
+        u = rng.random(n)
+        delay = rng.lognormal(np.log(6 * _MINUTE), 1.3, n).astype(np.int64) + 1_000
+        out = np.empty((3, n), dtype=np.int64)
+        m = _spread(p_post, p_user, p_t, k, u, delay, ptr, aud, expires, author, out)
+        vp, vu, vt = out[0, :m], out[1, :m], out[2, :m]
         views.append({"post": vp, "user": vu, "t": vt})
-        shared = rng.random(len(vp)) < np.minimum(0.002 * q[vp] ** 1.5, 0.05)
+        shared = rng.random(len(vp)) < p_share[vp]
         sp, su = vp[shared], vu[shared]
         st = vt[shared] + rng.exponential(2 * _MINUTE, len(sp)).astype(np.int64) + 1_000
         # A post's audience saturates: at most _SHARERS new sharers per post and generation.
@@ -104,7 +141,7 @@ def _join(parts: list[Table]) -> Table:
 
 def _comments(rng: np.random.Generator, views: Table, q: np.ndarray, end_ms: int) -> Table:
     vp = views["post"]
-    pick = rng.random(len(vp)) < np.minimum(0.004 * q[vp], 0.1)
+    pick = rng.random(len(vp)) < np.minimum(0.004 * q, 0.1)[vp]
     t = views["t"][pick] + rng.exponential(2 * _MINUTE, pick.sum()).astype(np.int64) + 2_000
     post, user = vp[pick][t < end_ms], views["user"][pick][t < end_ms]
     t = t[t < end_ms]
@@ -123,7 +160,7 @@ def _reactions(
     rng: np.random.Generator, views: Table, q: np.ndarray, n_users: int, end_ms: int
 ) -> Table:
     vp = views["post"]
-    pick = rng.random(len(vp)) < np.minimum(0.03 * q[vp] ** 0.7, 0.3)
+    pick = rng.random(len(vp)) < np.minimum(0.03 * q**0.7, 0.3)[vp]
     t = views["t"][pick] + rng.exponential(20_000, pick.sum()).astype(np.int64) + 500
     post, user = vp[pick], views["user"][pick]
     order = stable_order(t)
@@ -133,7 +170,7 @@ def _reactions(
     keep = t < end_ms
     post, user, t = post[keep], user[keep], t[keep]
     mood = np.searchsorted(_MOODS, rng.random(len(q)), side="right").clip(0, 3)
-    cdf = np.cumsum(REACTION_MIX, axis=1)[mood[post]]
+    cdf = _REACTION_CDF[mood[post]]
     kind = (rng.random(len(post))[:, None] > cdf[:, :-1]).sum(axis=1).astype(np.int8)
     # ... and a few change their mind later: a new row that replaces the earlier one.
     again = np.flatnonzero(rng.random(len(post)) < 0.03)
@@ -161,7 +198,7 @@ def content_hour(
     posts (``post``) and comments (``parent``), users are indices (user_id − 1)."""
     t = times_in(rng, people.n * rate_per_user_day / DAY_MS, t0, t1)
     n = len(t)
-    author = weighted(rng, np.cumsum(people.activity * np.sqrt(people.fitness)), n)
+    author = weighted(rng, people.author_cum, n)
     kind = np.searchsorted([0.72, 0.9], rng.random(n), side="right").astype(np.int8)
     community = community_at(groups, rng, author, t, 0.2)
     topic = np.where(rng.random(n) < 0.6, people.interest[author], rng.integers(0, 20, n)).astype(

@@ -138,8 +138,7 @@ class SocialRun:
     def _status(self, rng: np.random.Generator, t0: int, t1: int) -> Table:
         """Sessions starting this hour: online, then offline minutes later (heavy-tailed)."""
         on = times_in(rng, self.people.n * self.preset.sessions_per_user_day / 86_400_000, t0, t1)
-        cum = np.cumsum(self.people.activity)
-        user = weighted(rng, cum, len(on))
+        user = weighted(rng, self.people.activity_cum, len(on))
         off = on + rng.lognormal(np.log(600_000), 1.0, len(on)).astype(np.int64) + 1_000
         users = np.concatenate([user, user])
         ts = np.concatenate([on, off])

@@ -107,7 +107,7 @@ def ad_hour(
     if weight.sum() == 0:
         t = t[:0]
         weight[:] = 1.0
-    cum_ad, cum_user = np.cumsum(weight), np.cumsum(people.activity)
+    cum_ad, cum_user = np.cumsum(weight), people.activity_cum
     ad = weighted(rng, cum_ad, len(t))
     user = weighted(rng, cum_user, len(t))
     click = rng.random(len(t)) < ads["ctr"][ad]

@@ -11,6 +11,7 @@ community structure. Follows go to people in proportion to a heavy-tailed fitnes
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -53,6 +54,16 @@ class People:
     @property
     def n(self) -> int:
         return len(self.created_ms)
+
+    @cached_property
+    def activity_cum(self) -> np.ndarray:
+        """Running sum of activity: draw users in proportion to how active they are."""
+        return np.cumsum(self.activity)
+
+    @cached_property
+    def author_cum(self) -> np.ndarray:
+        """Running sum of activity x sqrt(fitness): draw the authors of posts."""
+        return np.cumsum(self.activity * np.sqrt(self.fitness))
 
 
 def csr(owner: np.ndarray, member: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
