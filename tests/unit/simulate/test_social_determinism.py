@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.unit.simulate.social_sim import run_social
 from vitrina.simulate.base import FaultRates
 
 
-def test_same_seed_gives_identical_bytes(tmp_path: Path) -> None:
-    a = run_social(tmp_path / "a", scale="classic", hours=3, seed=9)
-    b = run_social(tmp_path / "b", scale="classic", hours=3, seed=9)
-    assert a.counts["social_views"] > 10_000
+@pytest.mark.parametrize(("scale", "hours", "views"), [("tiny", 12, 100), ("classic", 3, 10_000)])
+def test_same_seed_gives_identical_bytes(
+    tmp_path: Path, scale: str, hours: int, views: int
+) -> None:
+    a = run_social(tmp_path / "a", scale=scale, hours=hours, seed=9)
+    b = run_social(tmp_path / "b", scale=scale, hours=hours, seed=9)
+    assert a.counts["social_views"] > views
     assert a.digest() == b.digest()
 
 
