@@ -9,7 +9,7 @@ import pyarrow as pa
 from vitrina.contracts.registry import ENTITIES
 from vitrina.simulate.base import Table, Topic, Violation
 from vitrina.simulate.output import arrow_table, ts_strings
-from vitrina.simulate.social.events_jsonl import event_ids, events_jsonl
+from vitrina.simulate.social.events_jsonl import event_ids, events_jsonl, views_jsonl
 from vitrina.simulate.social.vocab import WORDS
 
 __all__ = ["TOPICS", "arrow", "blank", "event_ids", "labels", "sentences", "words_from"]
@@ -127,7 +127,7 @@ TOPICS: dict[str, Topic] = {
         _views,
         _VIEWS,
         key="post_id",
-        jsonl=events_jsonl(("view_id", "post_id", "user_id"), None, "viewed_at"),
+        jsonl=views_jsonl,
     ),
     "social_ad_impressions": Topic(
         "social_ad_impressions",
