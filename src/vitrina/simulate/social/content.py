@@ -60,6 +60,10 @@ def times_in(rng: np.random.Generator, per_ms: float, t0: int, t1: int) -> np.nd
     return np.sort(t[keep])  # type: ignore[no-any-return]
 
 
+# What a viewer may do next, with a chance per post (see _cascade): share, comment, react.
+_SHARE, _COMMENT, _REACT = 0, 1, 2
+
+
 @kernel
 def _spread(
     p_post: np.ndarray,
@@ -68,15 +72,21 @@ def _spread(
     k: np.ndarray,
     u: np.ndarray,
     delay: np.ndarray,
+    u_act: np.ndarray,
+    p_act: np.ndarray,
     ptr: np.ndarray,
     aud: np.ndarray,
     expires: np.ndarray,
     author: np.ndarray,
     out: np.ndarray,
+    acts: np.ndarray,
+    count: np.ndarray,
 ) -> int:
     """Views from ``k[i]`` audience members of each spreader ``i`` (picked by ``u``, seen
     ``delay`` after the spreader's time), keeping those before the post expires and not by
-    its author; rows (post, user, t) of ``out``; returns how many."""
+    its author: rows (post, user, t) of ``out``; returns how many. A viewer also takes each
+    action ``a`` when ``u_act[a]`` is below the post's ``p_act[a]``: rows of ``acts[a]``,
+    ``count[a]`` of them."""
     m = 0
     v = 0
     for i in range(len(p_post)):
@@ -86,29 +96,46 @@ def _spread(
         for _ in range(k[i]):
             who = aud[start + np.int64(u[v] * size)]
             t = p_t[i] + delay[v]
-            v += 1
             if t < expires[post] and who != author[post]:
                 out[0, m] = post
                 out[1, m] = who
                 out[2, m] = t
                 m += 1
+                for a in range(len(count)):
+                    if u_act[a, v] < p_act[a, post]:
+                        c = count[a]
+                        acts[a, 0, c] = post
+                        acts[a, 1, c] = who
+                        acts[a, 2, c] = t
+                        count[a] = c + 1
+            v += 1
     return m
 
 
 def _cascade(
     rng: np.random.Generator, people: People, posts: Table, end_ms: int
-) -> tuple[Table, Table]:
-    """Views and shares of the posts: generation after generation of audiences."""
+) -> dict[str, Table]:
+    """Views and shares of the posts, generation after generation of audiences; and the
+    viewers who go on to comment or react (rows post, user, t of the view)."""
     ptr, aud = people.audience_ptr, people.audience
     size = np.diff(ptr)
     q, author = posts["_appeal"], posts["_author"]
     expires = np.where(posts["_kind"] == 1, posts["created_ms"] + DAY_MS, end_ms)
     expires = np.minimum(expires, end_ms)
     p_post, p_user, p_t = np.arange(len(q)), author, posts["created_ms"]
-    p_share = np.minimum(0.002 * q**1.5, 0.05)  # per post, then looked up per view
+    # Appealing posts are shared, commented on and reacted to more (chances per view).
+    p_act = np.stack(
+        [
+            np.minimum(0.002 * q**1.5, 0.05),
+            np.minimum(0.004 * q, 0.1),
+            np.minimum(0.03 * q**0.7, 0.3),
+        ]
+    )
     empty = np.zeros(0, dtype=np.int64)
-    views: list[Table] = [{"post": empty, "user": empty, "t": empty}]
-    shares: list[Table] = [{"post": empty, "user": empty, "t": empty}]
+    parts: dict[str, list[Table]] = {
+        name: [{"post": empty, "user": empty, "t": empty}]
+        for name in ("views", "shares", "commenters", "reactors")
+    }
     for gen in range(_GENERATIONS):
         if len(p_post) == 0:
             break
@@ -117,33 +144,54 @@ def _cascade(
         n = int(k.sum())
         u = rng.random(n)
         delay = rng.lognormal(np.log(6 * _MINUTE), 1.3, n).astype(np.int64) + 1_000
-        out = np.empty((3, n), dtype=np.int64)
-        m = _spread(p_post, p_user, p_t, k, u, delay, ptr, aud, expires, author, out)
-        vp, vu, vt = out[0, :m], out[1, :m], out[2, :m]
-        views.append({"post": vp, "user": vu, "t": vt})
-        shared = rng.random(len(vp)) < p_share[vp]
-        sp, su = vp[shared], vu[shared]
-        st = vt[shared] + rng.exponential(2 * _MINUTE, len(sp)).astype(np.int64) + 1_000
+        u_act = rng.random((3, n))
+        out, acts = np.empty((3, n), dtype=np.int64), np.empty((3, 3, n), dtype=np.int64)
+        count = np.zeros(3, dtype=np.int64)
+        m = _spread(
+            p_post,
+            p_user,
+            p_t,
+            k,
+            u,
+            delay,
+            u_act,
+            p_act,
+            ptr,
+            aud,
+            expires,
+            author,
+            out,
+            acts,
+            count,
+        )
+        parts["views"].append({"post": out[0, :m], "user": out[1, :m], "t": out[2, :m]})
+        for name, a in (("commenters", _COMMENT), ("reactors", _REACT)):
+            c = count[a]
+            parts[name].append(
+                {"post": acts[a, 0, :c], "user": acts[a, 1, :c], "t": acts[a, 2, :c]}
+            )
+        s = count[_SHARE]
+        sp, su = acts[_SHARE, 0, :s], acts[_SHARE, 1, :s]
+        st = acts[_SHARE, 2, :s] + rng.exponential(2 * _MINUTE, s).astype(np.int64) + 1_000
         # A post's audience saturates: at most _SHARERS new sharers per post and generation.
         order = lex_order(st, sp)
         sp, su, st = sp[order], su[order], st[order]
         rank = np.arange(len(sp)) - np.searchsorted(sp, sp, side="left")
         ok = (st < end_ms) & (rank < _SHARERS)
         sp, su, st = sp[ok], su[ok], st[ok]
-        shares.append({"post": sp, "user": su, "t": st})
+        parts["shares"].append({"post": sp, "user": su, "t": st})
         p_post, p_user, p_t = sp, su, st
-    return _join(views), _join(shares)
+    return {name: _join(p) for name, p in parts.items()}
 
 
 def _join(parts: list[Table]) -> Table:
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
-def _comments(rng: np.random.Generator, views: Table, q: np.ndarray, end_ms: int) -> Table:
-    vp = views["post"]
-    pick = rng.random(len(vp)) < np.minimum(0.004 * q, 0.1)[vp]
-    t = views["t"][pick] + rng.exponential(2 * _MINUTE, pick.sum()).astype(np.int64) + 2_000
-    post, user = vp[pick][t < end_ms], views["user"][pick][t < end_ms]
+def _comments(rng: np.random.Generator, picked: Table, end_ms: int) -> Table:
+    """Comments by the viewers ``picked`` to comment, minutes after their view."""
+    t = picked["t"] + rng.exponential(2 * _MINUTE, len(picked["t"])).astype(np.int64) + 2_000
+    post, user = picked["post"][t < end_ms], picked["user"][t < end_ms]
     t = t[t < end_ms]
     order = lex_order(t, post)
     post, user, t = post[order], user[order], t[order]
@@ -156,13 +204,10 @@ def _comments(rng: np.random.Generator, views: Table, q: np.ndarray, end_ms: int
     return {"post": post, "user": user, "t": t, "parent": np.where(is_reply, parent, -1)}
 
 
-def _reactions(
-    rng: np.random.Generator, views: Table, q: np.ndarray, n_users: int, end_ms: int
-) -> Table:
-    vp = views["post"]
-    pick = rng.random(len(vp)) < np.minimum(0.03 * q**0.7, 0.3)[vp]
-    t = views["t"][pick] + rng.exponential(20_000, pick.sum()).astype(np.int64) + 500
-    post, user = vp[pick], views["user"][pick]
+def _reactions(rng: np.random.Generator, picked: Table, q: np.ndarray, end_ms: int) -> Table:
+    """Reactions by the viewers ``picked`` to react, seconds after their view."""
+    t = picked["t"] + rng.exponential(20_000, len(picked["t"])).astype(np.int64) + 500
+    post, user = picked["post"], picked["user"]
     order = stable_order(t)
     post, user, t = post[order], user[order], t[order]
     first = unique_pairs(post, user)  # one reaction per (post, user) ...
@@ -214,12 +259,13 @@ def content_hour(
         "_topic": np.where(rng.random(n) < 0.85, topic, -1),
         "_appeal": appeal,
     }
-    views, shares = _cascade(rng, people, posts, end_ms)
+    spread = _cascade(rng, people, posts, end_ms)
+    views, shares = spread["views"], spread["shares"]
     shares["quote"] = (rng.random(len(shares["post"])) < 0.3).astype(np.int8)
     return {
         "posts": posts,
         "views": views,
         "shares": shares,
-        "comments": _comments(rng, views, appeal, end_ms),
-        "reactions": _reactions(rng, views, appeal, people.n, end_ms),
+        "comments": _comments(rng, spread["commenters"], end_ms),
+        "reactions": _reactions(rng, spread["reactors"], appeal, end_ms),
     }
