@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from vitrina.jit import kernel
+from vitrina.jit import inline, kernel
 from vitrina.simulate.base import Table
 from vitrina.spell import (
     DAY_MS,
@@ -38,6 +38,24 @@ I64 = npt.NDArray[np.int64]
 _WORD = 48  # width of the literal tables: the longest literal must fit
 _INT64_MIN = -(2**63)
 _ID_WIDTH = 20  # digits of the largest int64
+
+
+@inline
+def _end_line(out: U8, pos: int, date: U8, last_day: int, ts_ms: int) -> tuple[int, int]:
+    """The instant, ``"}`` and a newline at ``pos``; returns the position after them and the
+    instant's day. ``date`` holds the date of ``last_day``: events come nearly in time order,
+    so it is rarely spelled again."""
+    day = ts_ms // DAY_MS
+    if day != last_day:
+        put_date(date, 0, day)
+    for j in range(10):
+        out[pos + j] = date[j]
+    put_time(out, pos + 10, ts_ms - day * DAY_MS)
+    pos += TS_WIDTH
+    out[pos] = 34  # '"'
+    out[pos + 1] = 125  # '}'
+    out[pos + 2] = 10  # '\n'
+    return pos + 3, day
 
 
 @kernel
@@ -66,18 +84,7 @@ def _write_lines(
         for j in range(tail_len[c]):
             out[pos + j] = tails[c, j]
         pos += tail_len[c]
-        day = ts[i] // DAY_MS
-        if day != last_day:  # events come nearly in time order: the date rarely changes
-            last_day = day
-            put_date(date, 0, day)
-        for j in range(10):
-            out[pos + j] = date[j]
-        put_time(out, pos + 10, ts[i] - day * DAY_MS)
-        pos += TS_WIDTH
-        out[pos] = 34  # '"'
-        out[pos + 1] = 125  # '}'
-        out[pos + 2] = 10  # '\n'
-        pos += 3
+        pos, last_day = _end_line(out, pos, date, last_day, ts[i])
     return pos
 
 
@@ -120,18 +127,7 @@ def _write_views(out: U8, view_id: I64, post_id: I64, user_id: I64, ts: I64) -> 
         for j in range(14):
             out[pos + j] = _AT[j]
         pos += 14
-        day = ts[i] // DAY_MS
-        if day != last_day:
-            last_day = day
-            put_date(date, 0, day)
-        for j in range(10):
-            out[pos + j] = date[j]
-        put_time(out, pos + 10, ts[i] - day * DAY_MS)
-        pos += TS_WIDTH
-        out[pos] = 34  # '"'
-        out[pos + 1] = 125  # '}'
-        out[pos + 2] = 10  # '\n'
-        pos += 3
+        pos, last_day = _end_line(out, pos, date, last_day, ts[i])
     return pos
 
 
