@@ -4,9 +4,11 @@ and MinIO (time-named JSON-lines objects), each record loaded once whatever path
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 
 from tests.integration.conftest import Minio
@@ -95,3 +97,54 @@ def _delete_topics(bootstrap: str, topics: list[str]) -> None:
     admin = AdminClient({"bootstrap.servers": bootstrap})
     for future in admin.delete_topics(topics, operation_timeout=30).values():
         future.result(30)
+
+
+@pytest.fixture()
+def scratch_databases(postgres_url: str) -> Iterator[tuple[str, str]]:
+    """A warehouse and a source database of their own, dropped afterwards."""
+    names = [f"vitrina_social_{uuid.uuid4().hex[:8]}_{kind}" for kind in ("wh", "src")]
+    with psycopg.connect(postgres_url, autocommit=True) as con:
+        for name in names:
+            con.execute(f"create database {name}")
+    base = postgres_url.rsplit("/", 1)[0]
+    yield f"{base}/{names[0]}", f"{base}/{names[1]}"
+    with psycopg.connect(postgres_url, autocommit=True) as con:
+        for name in names:
+            con.execute(f"drop database if exists {name} with (force)")
+
+
+@pytest.mark.services("kafka", "postgres")
+def test_simulate_then_ingest_social_on_the_stack_profile(
+    tmp_path: Path, kafka_bootstrap: str, scratch_databases: tuple[str, str]
+) -> None:
+    """PostgreSQL source and warehouse (booleans, composite keys), Kafka event log."""
+    warehouse, source = scratch_databases
+    run = uuid.uuid4().hex[:10]
+    settings = load_settings(
+        environ={},
+        profile="stack",
+        data_dir=tmp_path,
+        cwd=tmp_path,
+        overrides={
+            "backends": {
+                "eventlog": f"kafka://{kafka_bootstrap}?partitions=2&topic_prefix=stack-{run}-",
+                "source": source,
+                "warehouse": warehouse,
+            },
+            "simulate": {"scale": "tiny", "start": "2026-11-02T00:00:00Z", "duration": "2h"},
+            "faults": {"enabled": True},
+        },
+    )
+    try:
+        simulated = simulate.run(settings, domain="social")
+        first = run_ingest(settings, domain="social")
+        _check_counts(first, simulated)
+        assert first.counts("social_friendships").quarantined > 0  # the injected self-ties
+        digests = table_digests(settings)
+        assert digests["clean.social_users"][0] == first.counts("social_users").loaded > 0
+        assert digests["clean.social_user_status"][0] == first.counts("social_user_status").loaded
+        again = run_ingest(settings, domain="social")
+        assert sum(again.counts(t).read for t in EVENTS) == 0
+        assert table_digests(settings) == digests
+    finally:
+        _delete_topics(kafka_bootstrap, [f"stack-{run}-{t}" for t in EVENTS])
