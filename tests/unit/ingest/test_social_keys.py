@@ -87,3 +87,10 @@ def test_the_source_takes_a_repeated_key_for_ingest_to_catch(tmp_path: Path) -> 
         assert source.read_table("social_friendships").num_rows == 2
     finally:
         source.close()
+
+
+def test_run_with_an_unknown_domain_is_bad_usage_and_writes_nothing(tmp_path: Path) -> None:
+    from vitrina.cli import main
+
+    assert main(["--data-dir", str(tmp_path / "data"), "run", "--domain", "weather"]) == 2
+    assert not (tmp_path / "data").exists()
