@@ -64,7 +64,9 @@ def stack_run(
             },
         },
     )
-    return settings, run_all(settings)
+    # The shop on the stack (its topics are this test's own); the social network on the
+    # stack: tests/integration/test_social_transport.py.
+    return settings, run_all(settings, domain="shop")
 
 
 def _n(figures: dict[str, str], key: str) -> int:

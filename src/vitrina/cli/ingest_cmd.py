@@ -10,6 +10,7 @@ import typer
 from vitrina.backends import file_path
 from vitrina.cli.app import app, err_console, settings_from
 from vitrina.cli.progress import summary_table
+from vitrina.contracts.registry import pipeline_domains
 from vitrina.errors import UsageError
 from vitrina.pipelines.interval import Interval
 from vitrina.timeutil import END_INSTANT_MS, MIN_INSTANT_MS, parse_instant_ms
@@ -52,12 +53,22 @@ def _folder(value: str | None) -> Path | None:
 @app.command()
 def ingest(
     ctx: typer.Context,
+    domain: Annotated[
+        str,
+        typer.Option(
+            help="shop, clickstream, social, or all: whose topics, source tables and"
+            " --from folders are read. With --domain social, DIR/<entity> uses the social"
+            " names (friendships/, users/); with all, the social ones are social_<entity>/"
+            " where the shop has an entity of that name.",
+        ),
+    ] = "all",
     from_dir: Annotated[
         str | None,
         typer.Option(
             "--from",
             help="A folder DIR/<entity>/*.jsonl|csv|parquet (or DIR/<entity>.csv ...) that"
-            " replaces the source: shop entities it lacks or leaves empty are emptied."
+            " replaces the source: snapshot entities it lacks or leaves empty are emptied"
+            " (in each domain the folder holds an entity of)."
             " Exit 1 when it holds no record. See docs/bring-your-own-data.md.",
         ),
     ] = None,
@@ -68,6 +79,7 @@ def ingest(
 ) -> None:
     """Validate, clean and load into the warehouse; bad records go to raw.quarantine."""
     settings = settings_from(ctx)
+    pipeline_domains(domain)  # a bad --domain is bad usage before anything is read
     folder = _folder(from_dir)
     interval = _interval(start, end)
     if folder is not None and interval is not None:
@@ -75,7 +87,7 @@ def ingest(
     from vitrina.pipelines import ingest as ingest_job
 
     with err_console.status("ingesting"):
-        report = ingest_job.run(settings, interval, from_dir=folder)
+        report = ingest_job.run(settings, interval, from_dir=folder, domain=domain)
     err_console.print(summary_table("vitrina ingest", report.rows()))
     if report.emptied:
         err_console.print(

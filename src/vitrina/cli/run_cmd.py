@@ -11,6 +11,7 @@ from rich.text import Text
 from vitrina.cli.app import app, err_console, settings_from
 from vitrina.cli.query_cmd import _rich_table, run_query
 from vitrina.config import Settings
+from vitrina.contracts.registry import pipeline_domains
 from vitrina.errors import VitrinaError
 from vitrina.pipelines import run as run_job
 from vitrina.pipelines.interval import default_interval
@@ -62,6 +63,12 @@ def run(
     faults: Annotated[
         bool, typer.Option("--faults", help="Inject faults into the simulated data.")
     ] = False,
+    domain: Annotated[
+        str,
+        typer.Option(
+            help="shop (with its clickstream), social, or all: what is simulated and ingested."
+        ),
+    ] = "all",
 ) -> None:
     """Run the whole pipeline: simulate -> stream -> ingest -> transform -> publish."""
     if profile is not None:
@@ -72,12 +79,13 @@ def run(
         faults={"enabled": True if faults else None},
     )
     interval = default_interval(settings)
-    params_from_settings(settings, "all", interval)  # validate before anything is written
+    # validate before anything is written
+    params_from_settings(settings, ",".join(pipeline_domains(domain)), interval)
 
     def on_step(name: str) -> None:
         err_console.print(f"▶ {name}", markup=False)
 
-    report = run_job.run(settings, interval, on_step=on_step)
+    report = run_job.run(settings, interval, on_step=on_step, domain=domain)
     # The whole report is a summary of what the run did: stderr, like every command's summary.
     err_console.print(_steps_table(settings, report))
     for title, sql in _HEADLINES:

@@ -16,7 +16,7 @@ from vitrina.pipelines.interval import default_interval
 def simulate(
     ctx: typer.Context,
     domain: Annotated[
-        str, typer.Option(help="shop, clickstream, social, or all (shop and clickstream).")
+        str, typer.Option(help="shop, clickstream, social, or all (every domain).")
     ] = "all",
     seed: Annotated[
         int | None, typer.Option(help="Random seed: same seed and parameters, same bytes.")

@@ -26,6 +26,7 @@ __all__ = [
     "contract_for",
     "domain_for",
     "entities_of",
+    "pipeline_domains",
 ]
 
 # Order matters only for listings: the events of clickstream come before those of the shop.
@@ -87,3 +88,23 @@ def entities_of(kind: EntityKind, domains: tuple[str, ...] | None = None) -> tup
     """
     chosen = PIPELINE_DOMAINS if domains is None else domains
     return tuple(e for e, m in ENTITIES.items() if m.entity_kind == kind and m.domain in chosen)
+
+
+# Domains that come with another when ingest or `vitrina run` is given one: the shop's
+# clickstream is part of the shop's pipeline (top products need clicks and orders).
+_COMES_WITH: Final[dict[str, tuple[str, ...]]] = {"shop": ("clickstream",)}
+
+
+def pipeline_domains(domain: str) -> tuple[str, ...]:
+    """The pipeline domains a ``--domain`` value of ingest and run names, in registry order.
+
+    ``all`` is every pipeline domain; ``shop`` is the shop with its clickstream; any other
+    is that domain. An unknown name, or a domain without a pipeline, is a usage error.
+    """
+    if domain == "all":
+        return PIPELINE_DOMAINS
+    if domain not in PIPELINE_DOMAINS:
+        allowed = ", ".join((*PIPELINE_DOMAINS, "all"))
+        raise UsageError(f"--domain: unknown domain {domain!r} (allowed: {allowed})")
+    chosen = {domain, *_COMES_WITH.get(domain, ())}
+    return tuple(d for d in PIPELINE_DOMAINS if d in chosen)

@@ -125,10 +125,14 @@ def _keep(frame: pl.DataFrame) -> list[pl.Expr]:
     return [pl.col(c) for c in (SEQ, "_file", "_line") if c in frame.columns]
 
 
-def dedupe_first(frame: pl.DataFrame, key: str) -> tuple[pl.DataFrame, int]:
-    """Keep the first record (in arrival order) of each key; returns it and how many were dropped."""
+def dedupe_first(frame: pl.DataFrame, key: str | Sequence[str]) -> tuple[pl.DataFrame, int]:
+    """Keep the first record (in arrival order) of each key; returns it and how many were dropped.
+
+    ``key`` is one column or the columns of a composite key (a friendship's pair).
+    """
     ordered = frame.sort(SEQ) if SEQ in frame.columns else frame
-    kept = ordered.unique(subset=[key], keep="first", maintain_order=True)
+    subset = [key] if isinstance(key, str) else list(key)
+    kept = ordered.unique(subset=subset, keep="first", maintain_order=True)
     return kept, frame.height - kept.height
 
 

@@ -6,22 +6,39 @@ import csv
 import io
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
+from vitrina.contracts.registry import contract_for, domain_for
 from vitrina.errors import BackendError, UsageError
 from vitrina.ingest.read import Batch
 from vitrina.ingest.tables import EVENT_ENTITIES, SHOP_ENTITIES, TABLES
 
-__all__ = ["DIR_ENTITIES", "FORMATS", "FolderRead", "read_dir", "rename_json_keys"]
+__all__ = ["DIR_ENTITIES", "FORMATS", "FolderRead", "folder_names", "read_dir", "rename_json_keys"]
 
 log = logging.getLogger(__name__)
 
 # Entities a user's folder may hold (registrations too, although the issue does not list it).
 DIR_ENTITIES = (*SHOP_ENTITIES, *EVENT_ENTITIES)
+
+
+def folder_names(domains: Sequence[str]) -> dict[str, str]:
+    """Folder (or file) name -> entity, for the entities of ``domains``.
+
+    Every entity goes by its full name (``social_friendships``) and, where no entity of the
+    chosen domains is called so, by its name within its domain (``friendships``): with
+    ``--domain social``, ``users/`` holds the social network's users; with ``all``, the shop's.
+    """
+    chosen = [e for e in DIR_ENTITIES if contract_for(e).domain in domains]
+    names = {e: e for e in chosen}
+    for e in chosen:
+        names.setdefault(domain_for(contract_for(e).domain).local_name(e), e)
+    return names
+
+
 FORMATS = (".jsonl", ".ndjson", ".csv", ".parquet")
 _JSONL = (".jsonl", ".ndjson")
 
@@ -158,10 +175,10 @@ class _Reader:
             batch.add_bad(name, bad)
 
 
-def _entity_of(name: str, aliases: Mapping[str, str]) -> str | None:
+def _entity_of(name: str, aliases: Mapping[str, str], names: Mapping[str, str]) -> str | None:
     key = name.strip().lower()
-    if key in DIR_ENTITIES:
-        return key
+    if key in names:
+        return names[key]
     return aliases.get(key)
 
 
@@ -169,15 +186,19 @@ def read_dir(
     root: Path,
     aliases: Mapping[str, str] | None = None,
     renames: Mapping[str, Mapping[str, str]] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> FolderRead:
     """``<root>/<entity>/*`` and ``<root>/<entity>.<format>``, files in name order.
 
     ``aliases`` names the entity of other folder or file names (lower case); ``renames``
-    gives per entity the columns to rename. Hidden entries (``.name``) are skipped.
+    gives per entity the columns to rename; ``names`` the entities read and their folder
+    names (:func:`folder_names`; default: every entity by its full name). Hidden entries
+    (``.name``) are skipped.
     """
     if not root.is_dir():
         raise UsageError(f"--from {root}: not a directory")
     aliases = {k.lower(): v for k, v in (aliases or {}).items()}
+    names = dict(names) if names is not None else {e: e for e in DIR_ENTITIES}
     reader = _Reader(renames or {})
     found: dict[str, list[tuple[Path, str]]] = {}
     unused: list[str] = []
@@ -185,7 +206,7 @@ def read_dir(
         if entry.name.startswith("."):
             continue
         if entry.is_dir():
-            entity = _entity_of(entry.name, aliases)
+            entity = _entity_of(entry.name, aliases, names)
             if entity is None:
                 unused.append(f"{entry.name}/ (not an entity)")
                 continue
@@ -201,7 +222,7 @@ def read_dir(
                 else:
                     found.setdefault(entity, []).append((path, rel))
             continue
-        entity = _entity_of(entry.stem, aliases)
+        entity = _entity_of(entry.stem, aliases, names)
         if entry.suffix.lower() not in FORMATS:
             unused.append(f"{entry.name} (not {', '.join(FORMATS)})")
         elif entity is None:
@@ -213,7 +234,7 @@ def read_dir(
     if not found:
         raise UsageError(
             f"--from {root}: no <entity>/ folder or <entity>{{{','.join(FORMATS)}}} file"
-            f" (entities: {', '.join(DIR_ENTITIES)})"
+            f" (entities: {', '.join(names)})"
             + (f"; not used: {'; '.join(unused)}" if unused else "")
         )
     batches = []

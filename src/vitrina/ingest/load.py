@@ -112,7 +112,6 @@ def load_prepared(wh: Warehouse, p: Prepared) -> int:
     q_stage = wh.stage(f"_quarantine_{e}", _arrow(p.quarantine, QUARANTINE))
     raw_cols = ", ".join(quote_ident(c) for c in spec.raw_schema.names)
     clean_cols = ", ".join(quote_ident(c) for c in spec.clean_schema.names)
-    key = quote_ident(spec.key)
     insert_raw = sql("insert_all").format(target=raw_t, columns=raw_cols, stage="{stage}")
     try:
         if p.snapshot:
@@ -134,7 +133,10 @@ def load_prepared(wh: Warehouse, p: Prepared) -> int:
             # exactly the new events, batch by batch as at once.
             before = wh.table_rows(CLEAN_SCHEMA, e)
             insert = sql("insert_new_events").format(
-                target=clean_t, columns=clean_cols, stage="{stage}", key=key
+                target=clean_t,
+                columns=clean_cols,
+                stage="{stage}",
+                key_match=spec.key_match("t", "s"),
             )
             _in_batches(wh, f"_clean_{e}", _clean_frame(p), spec.clean_schema, [insert])
             loaded = wh.table_rows(CLEAN_SCHEMA, e) - before

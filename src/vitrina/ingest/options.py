@@ -54,7 +54,11 @@ class MappingFile:
 
 
 def _key_fields() -> dict[str, str]:
-    return {spec.key: entity for entity, spec in TABLES.items() if spec.key.endswith("_id")}
+    return {
+        spec.keys[0]: entity
+        for entity, spec in TABLES.items()
+        if len(spec.keys) == 1 and spec.keys[0].endswith("_id")
+    }
 
 
 def load_mapping(path: Path) -> MappingFile:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -14,8 +14,16 @@ _SEQ = "_seq"
 _KEYS = {"__key": pl.Int64, "origin": pl.String}
 
 
-def key_origins(key: str, frame: pl.DataFrame, seqs: pl.Series) -> pl.DataFrame:
-    """``__key`` (as loaded) and ``origin`` of the rows of ``frame`` whose ``_seq`` is in ``seqs``."""
+def key_origins(key: str | Sequence[str], frame: pl.DataFrame, seqs: pl.Series) -> pl.DataFrame:
+    """``__key`` (as loaded) and ``origin`` of the rows of ``frame`` whose ``_seq`` is in ``seqs``.
+
+    Only a one-column key is recorded: these keys name the parent a child's reference points
+    to, and a reference always names one column (no record refers to a friendship's pair).
+    """
+    if not isinstance(key, str):
+        if len(key) != 1:
+            return pl.DataFrame(schema=_KEYS)
+        key = key[0]
     if key not in frame.columns:
         return pl.DataFrame(schema=_KEYS)
     return frame.filter(pl.col(_SEQ).is_in(seqs.implode())).select(

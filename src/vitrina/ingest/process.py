@@ -112,7 +112,7 @@ def prepare(batch: Batch, at: datetime, options: IngestOptions | None = None) ->
         valids.append(valid)
         if invalid.height:
             invalids.append(invalid_to_quarantine(spec, raw, invalid, at))
-            keys.append(key_origins(spec.key, adapted, invalid.get_column(SEQ)))
+            keys.append(key_origins(spec.keys, adapted, invalid.get_column(SEQ)))
     for bad in batch.bad:
         origins = [
             f"{f}:{n}" for f, n in zip(bad["_file"].to_list(), bad["_line"].to_list(), strict=True)
@@ -164,10 +164,20 @@ def apply_world_rules(
     ingested alone are still checked against the products already in the warehouse; only the
     entities of this run can lose rows to quarantine.
     """
-    from vitrina.contracts import validate_world
+    from vitrina.contracts import contract_for, validate_world
 
+    # Only the domains of this run and those they refer to (clicks to the shop's products):
+    # the tables of any other domain take part in no rule of this run and are not read.
+    domains = {contract_for(e).domain for e in prepared} | {
+        contract_for(target).domain
+        for e in prepared
+        for ref in contract_for(e).references
+        for target, _ in ref.targets
+    }
     world: dict[str, pl.DataFrame] = {}
     for entity in TABLES:
+        if contract_for(entity).domain not in domains:
+            continue
         if entity in prepared:
             world[entity] = prepared[entity].valid
         else:
@@ -194,7 +204,7 @@ def apply_world_rules(
         p.quarantine = pl.concat(
             [p.quarantine, invalid_to_quarantine(p.spec, p.raw, bad, at)], how="vertical"
         )
-        p.keys.append(key_origins(p.spec.key, p.valid, bad.get_column(SEQ)))
+        p.keys.append(key_origins(p.spec.keys, p.valid, bad.get_column(SEQ)))
         p.valid = p.valid.filter(~pl.col(SEQ).is_in(bad.get_column(SEQ).implode()))
         log.info("%s: %d records break cross-record rules", entity, bad.height)
 
@@ -259,7 +269,7 @@ def cascade_references(
                     [p.quarantine, invalid_to_quarantine(p.spec, p.raw, reasons, at)],
                     how="vertical",
                 )
-                p.keys.append(key_origins(p.spec.key, p.valid, orphans.get_column(SEQ)))
+                p.keys.append(key_origins(p.spec.keys, p.valid, orphans.get_column(SEQ)))
                 p.valid = p.valid.filter(~pl.col(SEQ).is_in(orphans.get_column(SEQ).implode()))
                 log.info("%s: %d records refer to records not loaded", entity, orphans.height)
                 changed = True
@@ -267,7 +277,7 @@ def cascade_references(
 
 def finish(p: Prepared) -> None:
     """Dedupe the valid rows by key, keeping the first in arrival order."""
-    p.valid, p.duplicates = dedupe_first(p.valid, p.spec.key)
+    p.valid, p.duplicates = dedupe_first(p.valid, p.spec.keys)
 
 
 def _as_written(line: bytes) -> str | None:

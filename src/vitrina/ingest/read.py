@@ -155,9 +155,9 @@ def read_source(source: Any, entities: Iterable[str] = SHOP_ENTITIES) -> list[Ba
         batch = Batch(entity, snapshot=True)
         frame = pl.from_arrow(table)
         assert isinstance(frame, pl.DataFrame)
-        key = TABLES[entity].key
-        if key in frame.columns:
-            frame = frame.sort(key, nulls_last=True)
+        keys = [k for k in TABLES[entity].keys if k in frame.columns]
+        if keys:
+            frame = frame.sort(keys, nulls_last=True)
         batch.add_table(frame, f"source:{entity}")
         batches.append(batch)
     return batches

@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from vitrina.config import Settings
+from vitrina.contracts.registry import contract_for, entities_of, pipeline_domains
 from vitrina.errors import PipelineError
 from vitrina.ingest.load import ensure_tables, load_prepared, observe_statuses, read_clean
 from vitrina.ingest.options import IngestOptions, load_keys, save_keys
@@ -95,22 +96,30 @@ class IngestReport:
         return out
 
 
-def _read_folder(root: Path, options: IngestOptions) -> tuple[list[Batch], list[str], list[str]]:
+def _read_folder(
+    root: Path, options: IngestOptions, domains: tuple[str, ...]
+) -> tuple[list[Batch], list[str], list[str]]:
     """A user's folder replaces the source: (batches, entities emptied, entries not used).
 
-    A shop entity absent or empty in the folder is emptied; events are added as from the log.
+    In each domain the folder holds an entity of, a snapshot entity absent or empty in the
+    folder is emptied; events are added as from the log.
     """
-    from vitrina.ingest.folder import read_dir
+    from vitrina.ingest.folder import folder_names, read_dir
 
     mapping = options.mapping
-    found = read_dir(root, mapping.entities, mapping.columns)
+    found = read_dir(root, mapping.entities, mapping.columns, folder_names(domains))
     if sum(b.read_count for b in found.batches) == 0:
         raise PipelineError(
             f"--from {root}: nothing read (every file is empty); nothing changed"
             + (f"; not used: {'; '.join(found.unused)}" if found.unused else "")
         )
     by_entity = {b.entity: b for b in found.batches}
-    emptied = [e for e in SHOP_ENTITIES if e not in by_entity or by_entity[e].read_count == 0]
+    held = {contract_for(e).domain for e in by_entity}
+    emptied = [
+        e
+        for e in entities_of("snapshot", tuple(d for d in domains if d in held))
+        if e not in by_entity or by_entity[e].read_count == 0
+    ]
     batches = found.batches + [Batch(e, snapshot=True) for e in emptied if e not in by_entity]
     for e in emptied:
         log.warning("--from %s: no %s records: the warehouse's %s are emptied", root, e, e)
@@ -118,7 +127,7 @@ def _read_folder(root: Path, options: IngestOptions) -> tuple[list[Batch], list[
 
 
 def _read_inputs(
-    settings: Settings, start_ms: int | None, end_ms: int | None
+    settings: Settings, start_ms: int | None, end_ms: int | None, domains: tuple[str, ...]
 ) -> tuple[list[Batch], Callable[[list[Prepared]], None]]:
     """The batches of this run and what to do once they are loaded (mark files, commit offsets)."""
     from vitrina.eventlog import open_eventlog
@@ -131,11 +140,12 @@ def _read_inputs(
         "registrations": settings.kafka.registrations_topic,
     }
     eventlog = open_eventlog(url)
-    consumed = [
-        eventlog.consume(topics[e], consumer="ingest", start_ms=start_ms, end_ms=end_ms)
-        for e in EVENT_ENTITIES
+    events = entities_of("event", domains)
+    consumed = [  # the other domains' topics are named as their entities
+        eventlog.consume(topics.get(e, e), consumer="ingest", start_ms=start_ms, end_ms=end_ms)
+        for e in events
     ]
-    batches = [read_log(c, entity=e) for e, c in zip(EVENT_ENTITIES, consumed, strict=True)]
+    batches = [read_log(c, entity=e) for e, c in zip(events, consumed, strict=True)]
 
     def done(_: list[Prepared]) -> None:
         for c in consumed:  # only after the warehouse transaction committed
@@ -143,7 +153,7 @@ def _read_inputs(
 
     source = open_source(settings.backend("source"))
     try:
-        batches += read_source(source)
+        batches += read_source(source, entities_of("snapshot", domains))
     finally:
         source.close()
     return batches, done
@@ -156,23 +166,26 @@ def run_ingest(
     start_ms: int | None = None,
     end_ms: int | None = None,
     from_dir: str | Path | None = None,
+    domain: str = "all",
 ) -> IngestReport:
     """Ingest one interval (or what is pending, or a user's folder) into the warehouse.
 
     Without an interval, event-log files the ``ingest`` consumer has not processed are read;
     with one, every file of the interval is re-read. Either way re-running changes nothing:
-    snapshots replace, events are added by key, quarantine rows are merged.
+    snapshots replace, events are added by key, quarantine rows are merged. ``domain``
+    (``all`` or a pipeline domain) chooses the topics, source tables and folder entities.
     """
+    domains = pipeline_domains(domain)
     started = time.perf_counter()
     at = datetime.now(tz=UTC).replace(tzinfo=None, microsecond=0)
     options = IngestOptions.from_settings(settings)
     emptied: list[str] = []
     unused: list[str] = []
     if from_dir:
-        batches, emptied, unused = _read_folder(Path(from_dir), options)
+        batches, emptied, unused = _read_folder(Path(from_dir), options, domains)
         done: Callable[[list[Prepared]], None] = lambda _: None  # noqa: E731
     else:
-        batches, done = _read_inputs(settings, start_ms, end_ms)
+        batches, done = _read_inputs(settings, start_ms, end_ms, domains)
         # An empty snapshot is far more likely a source not filled yet than a shop with no
         # users: it never wipes what the warehouse holds (a folder given with --from does).
         for b in batches:

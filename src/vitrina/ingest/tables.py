@@ -9,6 +9,7 @@ import pyarrow as pa
 from vitrina.contracts import contract_for
 from vitrina.contracts.registry import PIPELINE_ENTITIES
 from vitrina.contracts.storage import arrow_schema
+from vitrina.warehouse.base import quote_ident
 
 __all__ = [
     "CLEAN_SCHEMA",
@@ -43,10 +44,16 @@ class TableSpec:
 
     @property
     def key(self) -> str:
-        """The key's one column: dedupe and delete-by-key read one column today."""
+        """The key's one column, for callers that need a single column (composite: an error)."""
         if len(self.keys) != 1:
-            raise ValueError(f"{self.entity}: ingest reads a one-column key, not {self.keys}")
+            raise ValueError(f"{self.entity}: a composite key {self.keys}, not one column")
         return self.keys[0]
+
+    def key_match(self, left: str, right: str) -> str:
+        """SQL matching the key of rows ``left`` and ``right`` (every key column equal)."""
+        return " and ".join(
+            f"{left}.{quote_ident(k)} = {right}.{quote_ident(k)}" for k in self.keys
+        )
 
     @property
     def names(self) -> list[str]:
@@ -81,6 +88,8 @@ def sql_type(dtype: pa.DataType) -> str:
         return f"decimal({dtype.precision}, {dtype.scale})"  # type: ignore[attr-defined]
     if pa.types.is_timestamp(dtype):
         return "timestamp"
+    if pa.types.is_boolean(dtype):
+        return "boolean"
     raise TypeError(f"no SQL type for {dtype}")
 
 

@@ -15,18 +15,26 @@ __all__ = ["run"]
 
 
 def run(
-    settings: Settings, interval: Interval | None = None, *, from_dir: Path | None = None
+    settings: Settings,
+    interval: Interval | None = None,
+    *,
+    from_dir: Path | None = None,
+    domain: str = "all",
 ) -> IngestReport:
     """Ingest the event-log slices of ``interval`` and the OLTP source, or a user's folder.
 
     Without an interval, the slices the ingest consumer has not processed yet are read; with
     one, every slice of it is re-read (re-running changes nothing). ``from_dir`` reads whole
-    files instead and takes no interval.
+    files instead and takes no interval. ``domain``: ``all``, or one domain's entities only.
     """
     from vitrina.ingest.run import run_ingest
 
     if interval is None:
-        return run_ingest(settings, from_dir=from_dir)
+        return run_ingest(settings, from_dir=from_dir, domain=domain)
     return run_ingest(
-        settings, start_ms=interval.start_ms, end_ms=interval.end_ms, from_dir=from_dir
+        settings,
+        start_ms=interval.start_ms,
+        end_ms=interval.end_ms,
+        from_dir=from_dir,
+        domain=domain,
     )

@@ -6,8 +6,10 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from vitrina.config import Settings
+from vitrina.contracts.registry import pipeline_domains
 from vitrina.pipelines import ingest, publish, simulate, stream, transform
 from vitrina.pipelines.interval import Interval, Report, default_interval
 
@@ -18,11 +20,26 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 
 
+class Step(Protocol):
+    """One step of the main job; ``domain`` (``all``, ``shop``, ``social``) chooses its data."""
+
+    def __call__(
+        self,
+        settings: Settings,
+        interval: Interval,
+        progress: Progress | None,
+        /,
+        *,
+        domain: str = ...,
+    ) -> Report: ...
+
+
 @dataclass
 class RunReport:
     """What each step reported, and how long it took."""
 
     interval: Interval | None = None
+    domain: str = "all"
     steps: list[tuple[str, Report, float]] = field(default_factory=list)
     elapsed_s: float = 0.0
 
@@ -38,31 +55,44 @@ class RunReport:
         return out
 
 
-def _simulate(settings: Settings, interval: Interval, progress: Progress | None) -> Report:
-    return simulate.run(settings, interval, domain="all", on_progress=progress)
+def _simulate(
+    settings: Settings, interval: Interval, progress: Progress | None, /, *, domain: str = "all"
+) -> Report:
+    chosen = ",".join(pipeline_domains(domain))  # shop: with its clickstream
+    return simulate.run(settings, interval, domain=chosen, on_progress=progress)
 
 
-def _stream(settings: Settings, interval: Interval, progress: Progress | None) -> Report:
+# The stream job, dbt and publish cover every domain whatever ``domain`` says: each reads only
+# what the warehouse and event log hold, so a one-domain run leaves the others as they were.
+def _stream(
+    settings: Settings, interval: Interval, progress: Progress | None, /, *, domain: str = "all"
+) -> Report:
     return stream.run(settings, interval)
 
 
-def _ingest(settings: Settings, interval: Interval, progress: Progress | None) -> Report:
+def _ingest(
+    settings: Settings, interval: Interval, progress: Progress | None, /, *, domain: str = "all"
+) -> Report:
     # What simulate just wrote is exactly what the ingest consumer has not read yet; reading
     # "what is pending" also picks up slices an interrupted earlier run left behind.
-    return ingest.run(settings)
+    return ingest.run(settings, domain=domain)
 
 
-def _transform(settings: Settings, interval: Interval, progress: Progress | None) -> Report:
+def _transform(
+    settings: Settings, interval: Interval, progress: Progress | None, /, *, domain: str = "all"
+) -> Report:
     return transform.run(settings, interval)
 
 
-def _publish(settings: Settings, interval: Interval, progress: Progress | None) -> Report:
+def _publish(
+    settings: Settings, interval: Interval, progress: Progress | None, /, *, domain: str = "all"
+) -> Report:
     return publish.run(settings, interval)
 
 
 # The steps of the main job, in order: each takes the settings, the interval and an optional
 # progress callback.
-STEPS: list[tuple[str, Callable[[Settings, Interval, Progress | None], Report]]] = [
+STEPS: list[tuple[str, Step]] = [
     ("simulate", _simulate),
     ("stream", _stream),
     ("ingest", _ingest),
@@ -76,19 +106,21 @@ def run(
     interval: Interval | None = None,
     *,
     on_step: Callable[[str], Progress | None] | None = None,
+    domain: str = "all",
 ) -> RunReport:
     """Run every step for ``interval`` (default: the settings' simulate.start and duration).
 
+    ``domain`` (``all``, ``shop``, ``social``) is what simulate and ingest produce and read.
     A failing step raises and stops the run: later steps need its output.
     """
     interval = interval or default_interval(settings)
-    report = RunReport(interval=interval)
+    report = RunReport(interval=interval, domain=domain)
     t0 = time.perf_counter()
     for name, step in STEPS:
         t = time.perf_counter()
         progress = on_step(name) if on_step else None
         log.info("step %s for %s", name, interval)
-        result = step(settings, interval, progress)
+        result = step(settings, interval, progress, domain=domain)
         report.steps.append((name, result, time.perf_counter() - t))
     report.elapsed_s = time.perf_counter() - t0
     return report

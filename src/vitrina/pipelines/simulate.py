@@ -33,7 +33,7 @@ def params_from_settings(
     settings: Settings, domain: str = "all", interval: Interval | None = None
 ) -> SimulationParams:
     """The simulator's parameters; without an interval, the one the settings describe."""
-    if domain not in DOMAINS:
+    if any(d not in DOMAINS for d in domain.split(",")):
         raise UsageError(f"--domain: unknown domain {domain!r} (allowed: {', '.join(DOMAINS)})")
     sim, f = settings.simulate, settings.faults
     interval = interval or default_interval(settings)

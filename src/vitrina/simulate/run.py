@@ -132,8 +132,11 @@ class _SliceWriter:
 
 
 def selected_domains(domain: str) -> tuple[str, ...]:
-    """The domains a ``--domain`` value names (``all``: every one the pipeline handles)."""
-    return PIPELINE_DOMAINS if domain == "all" else (domain_for(domain).name,)
+    """The domains a ``--domain`` value names (``all``: every one the pipeline handles;
+    ``clickstream,shop``: those, as ``vitrina run --domain shop`` simulates them)."""
+    if domain == "all":
+        return PIPELINE_DOMAINS
+    return tuple(domain_for(d).name for d in domain.split(","))
 
 
 def simulate(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Final, Protocol
 
 import pyarrow as pa
@@ -25,9 +26,20 @@ class SourceDB(Protocol):
 def schema_sql() -> str:
     """The source's DDL, derived from the contracts.
 
-    No CHECK constraints: the source is where bad records come from, ingest catches them.
+    No CHECK constraints and no enforced keys: the source is where bad records come from
+    (a simulated fault may turn two friendships into the same self-friendship), and ingest
+    is what catches them, with a reason, instead of the source refusing the whole snapshot.
     """
-    return "".join(create_table_sql(e) for e in ENTITY_TABLES)
+    return "".join(_unkeyed(create_table_sql(e)) for e in ENTITY_TABLES)
+
+
+def _unkeyed(ddl: str) -> str:
+    """``ddl`` without its primary key (a column marker or a table constraint)."""
+    ddl = _TABLE_KEY.sub("\n", ddl)
+    return ddl.replace(" primary key,", ",").replace(" primary key\n", "\n")
+
+
+_TABLE_KEY: Final = re.compile(r",\n    primary key \([^)]*\)\n")
 
 
 def open_source(url: str) -> SourceDB:

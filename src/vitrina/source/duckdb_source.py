@@ -27,6 +27,25 @@ class DuckDBSource:
         except duckdb.Error as exc:
             raise BackendError(f"cannot open DuckDB source {path}: {exc}") from exc
         self.con.execute(schema_sql())
+        self._drop_keys()
+
+    def _drop_keys(self) -> None:
+        """Tables an earlier version made with a primary key lose it (see ``schema_sql``).
+
+        DuckDB cannot drop a key constraint, so such a table is copied into a key-less one.
+        """
+        keyed = self.con.execute(
+            "select distinct table_name from duckdb_constraints()"
+            " where constraint_type = 'PRIMARY KEY' and schema_name = 'main'"
+        ).fetchall()
+        for (name,) in keyed:
+            if name not in ENTITY_TABLES:
+                continue
+            self.con.execute("begin transaction")
+            self.con.execute(f"create table _unkeyed as select * from {name}")
+            self.con.execute(f"drop table {name}")
+            self.con.execute(f"alter table _unkeyed rename to {name}")
+            self.con.execute("commit")
 
     def replace_tables(self, tables: dict[str, pa.Table]) -> None:
         self.con.execute("begin transaction")

@@ -6,7 +6,7 @@ import pyarrow as pa
 
 from vitrina.backends import register
 from vitrina.errors import BackendError
-from vitrina.source import schema_sql
+from vitrina.source import ENTITY_TABLES, schema_sql
 from vitrina.source.duckdb_source import _check
 
 __all__ = ["PostgresSource"]
@@ -25,6 +25,8 @@ class PostgresSource:
             raise BackendError(f"cannot connect to the PostgreSQL source: {exc}") from exc
         with self.con.transaction():
             self.con.execute(schema_sql())
+            for name in ENTITY_TABLES:  # keys an earlier version made (see ``schema_sql``)
+                self.con.execute(f"alter table {name} drop constraint if exists {name}_pkey")
 
     def replace_tables(self, tables: dict[str, pa.Table]) -> None:
         with self.con.transaction(), self.con.cursor() as cur:

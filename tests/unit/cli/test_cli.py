@@ -8,6 +8,7 @@ import orjson
 import pytest
 
 from vitrina.cli import main
+from vitrina.contracts.registry import entities_of
 from vitrina.timeutil import parse_instant_ms, utc_now_ms
 
 
@@ -154,10 +155,9 @@ def test_simulate_writes_clicks_under_the_configured_topic(
         ]
     )
     assert code == 0
-    assert sorted(p.name for p in (tmp_path / "events").iterdir()) == [
-        "registrations",
-        "shop.clicks",
-    ]
+    assert sorted(p.name for p in (tmp_path / "events").iterdir()) == sorted(
+        ["registrations", "shop.clicks", *entities_of("event", ("social",))]
+    )
 
 
 def test_start_now_at_speed_0_simulates_the_interval_that_ends_now(tmp_path: Path) -> None:

@@ -111,6 +111,5 @@ DOMAIN = Domain(
     ),
     table_rules=TABLE_RULES,
     prefix="social_",
-    # Contracts first: simulate, ingest, the OLTP source, dbt and `vitrina run` come later.
-    pipeline=False,
+    pipeline=True,
 )

@@ -1,4 +1,7 @@
-"""The event log on Kafka (``kafka://host:port[,host:port][?partitions=N]``, extra ``kafka``).
+"""The event log on Kafka (``kafka://host:port[,host:port][?partitions=N][&topic_prefix=P]``).
+
+Extra ``kafka``. ``topic_prefix`` puts every topic this log writes and reads under a prefix
+(``P`` + topic): several users (or test runs) can share a cluster without sharing topics.
 
 A slice payload becomes one message per line, keyed by the line's key (the simulator passes
 product ids for clicks, so one product always lands on one partition); ``flush`` waits for
@@ -56,6 +59,7 @@ class KafkaEventLog(EventLog):
             self.partitions = int(query.get("partitions", partitions or 6))
         except ValueError as exc:
             raise UsageError(f"Kafka URL {mask_url(url)!r}: partitions must be a number") from exc
+        self.topic_prefix = query.get("topic_prefix", "")
         self._producer: Any = None  # made on the first write: readers never need one
         self._ensured: set[str] = set()
         self._errors: list[str] = []
@@ -69,6 +73,7 @@ class KafkaEventLog(EventLog):
         self, topic: str, slice_start_ms: int, payload: bytes, keys: list[bytes] | None = None
     ) -> SliceFile:
         """Send each line of ``payload`` as one message, keyed by the line's key (when given)."""
+        topic = self.topic_prefix + topic
         if self._producer is None:
             self._producer = sink_producer(self.bootstrap)
         if topic not in self._ensured:
@@ -108,6 +113,7 @@ class KafkaEventLog(EventLog):
     ) -> Consumed:
         """Messages the group ``vitrina-<consumer>.<topic>`` has not read; with an interval, the
         whole retained topic (message times are produce times: an interval cannot select)."""
+        topic = self.topic_prefix + topic
         # One group per topic name, so a renamed topic is read from its beginning.
         reader = TopicReader(self.bootstrap, group=f"vitrina-{consumer}.{topic}")
         interval = start_ms is not None or end_ms is not None
