@@ -77,7 +77,9 @@ def replicate(
     ``spark`` (engine ``spark``): a SparkSession connected to the cluster.
     """
     if engine not in ENGINES:
-        raise UsageError(f"unknown replication engine {engine!r} (choose from {', '.join(ENGINES)})")
+        raise UsageError(
+            f"unknown replication engine {engine!r} (choose from {', '.join(ENGINES)})"
+        )
     unknown = sorted(set(tables) - set(ENTITY_TABLES))
     if unknown:
         raise UsageError(f"unknown source tables: {', '.join(unknown)}")
@@ -85,15 +87,14 @@ def replicate(
     report = ReplicationReport(engine)
     reader = open_reader(source_url)
     replica = open_replica(replica_url)
+    loader: Any = None
     try:
         if engine == "spark":
             if spark is None or not isinstance(replica, MySQLReplica):
                 raise UsageError("the spark engine needs a SparkSession and a mysql:// replica")
             from vitrina.spark.replicate_job import SparkTableLoader
 
-            loader: Any = SparkTableLoader(spark, source_url, replica_url, replica)
-        else:
-            loader = None
+            loader = SparkTableLoader(spark, source_url, replica_url, replica)
         marks = {t: replica.high_water(t) for t in tables}
         cutoff = reader.cutoff()
         for table in tables:
@@ -101,6 +102,8 @@ def replicate(
                 reader, replica, table, marks[table], cutoff, loader
             )
     finally:
+        if loader is not None:
+            loader.close()
         reader.close()
         replica.close()
     report.elapsed_s = time.perf_counter() - t0

@@ -144,7 +144,9 @@ class MySQLReplica:
             f"on duplicate key update {sets}"
         )
         columns = [
-            [_naive_utc(v) for v in c.to_pylist()] if pa.types.is_timestamp(c.type) else c.to_pylist()
+            [_naive_utc(v) for v in c.to_pylist()]
+            if pa.types.is_timestamp(c.type)
+            else c.to_pylist()
             for c in batch.columns
         ]
         with self.con.cursor() as cur:
