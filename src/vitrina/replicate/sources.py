@@ -148,7 +148,7 @@ class DuckDBReader:
         params = [p for p in (since, until) if p is not None]
         sql = f"select {', '.join(_columns(table))} from {table} where "
         sql += window_sql(UPDATED_AT, since).replace("%s", "?")
-        reader = self.con.execute(sql, params).to_arrow_reader(BATCH_ROWS)
+        reader = self.con.sql(sql, params=params).to_arrow_reader(BATCH_ROWS)
         yield from reader
 
     def deletions(self, table: str, since: datetime | None, until: datetime) -> Deletions:
