@@ -47,7 +47,11 @@ class PostgresSource:
         import psycopg  # optional extra: vitrina[postgres]
 
         try:
-            self.con = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+            # Autocommit: each ``transaction()`` below is a real one, not a savepoint inside
+            # the transaction a read left open (whose changes a close would roll back).
+            self.con = psycopg.connect(
+                url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+            )
         except psycopg.Error as exc:
             raise BackendError(f"cannot connect to the PostgreSQL source: {exc}") from exc
         with self.con.transaction():
