@@ -20,7 +20,10 @@ def test_changes_are_deterministic_and_consistent(shop_source: str) -> None:
     assert gone["reviews"].to_pylist() == gone_again["reviews"].to_pylist()
     assert gone["reviews"].num_rows >= 1
     prices = dict(
-        zip(*(tables["products"].column(c).to_pylist() for c in ("product_id", "price")), strict=True)
+        zip(
+            *(tables["products"].column(c).to_pylist() for c in ("product_id", "price")),
+            strict=True,
+        )
     )
     totals: dict[int, Decimal] = defaultdict(Decimal)
     for line in up["order_details"].to_pylist():
@@ -33,5 +36,8 @@ def test_changes_are_deterministic_and_consistent(shop_source: str) -> None:
     moved = [o for o in up["orders"].to_pylist() if o["order_id"] in old]
     order = ["pending", "paid", "shipped", "delivered"]
     for o in moved:  # one step on, or cancelled
-        assert o["status"] == "cancelled" or order.index(o["status"]) == order.index(old[o["order_id"]]) + 1
+        assert (
+            o["status"] == "cancelled"
+            or order.index(o["status"]) == order.index(old[o["order_id"]]) + 1
+        )
     assert up["products"].num_rows == 5

@@ -53,7 +53,11 @@ def shop_changes(
     )
     # New orders of existing users, lines at today's prices.
     price_of = dict(
-        zip(products.column("product_id").to_pylist(), products.column("price").to_pylist(), strict=True)
+        zip(
+            products.column("product_id").to_pylist(),
+            products.column("price").to_pylist(),
+            strict=True,
+        )
     )
     user_ids = [*users.column("user_id").to_pylist(), *ids]
     order_rows: list[dict[str, Any]] = []
@@ -114,7 +118,9 @@ def shop_changes(
     )
     # A few reviews withdrawn.
     reviews = tables["reviews"]
-    gone = rng.choice(reviews.num_rows, size=min(max(rate // 3, 1), reviews.num_rows), replace=False)
+    gone = rng.choice(
+        reviews.num_rows, size=min(max(rate // 3, 1), reviews.num_rows), replace=False
+    )
     deletes = {"reviews": reviews.select(["review_id"]).take(pa.array(np.sort(gone), pa.int64()))}
     return upserts, deletes
 
