@@ -86,7 +86,7 @@ class MySQLReplica:
     """MariaDB/MySQL through PyMySQL; upserts are multi-row ``insert ... on duplicate key``."""
 
     def __init__(self, url: str) -> None:
-        import pymysql
+        import pymysql  # type: ignore[import-untyped]  # optional extra: vitrina[mysql]
 
         try:
             self.con = pymysql.connect(**mysql_params(url), autocommit=False, charset="utf8mb4")
@@ -151,7 +151,7 @@ class MySQLReplica:
         ]
         with self.con.cursor() as cur:
             cur.executemany(sql, list(zip(*columns, strict=True)))
-        return batch.num_rows
+        return int(batch.num_rows)
 
     def merge_stage(self, table: str, stage: str) -> int:
         """Upsert every row of the staging table ``stage`` (written by Spark) into ``table``."""
@@ -250,7 +250,7 @@ class DuckDBReplica:
         self.con.register("_incoming", pa.Table.from_batches([batch]))
         self.con.execute(f"insert or replace into {table} by name select * from _incoming")
         self.con.unregister("_incoming")
-        return batch.num_rows
+        return int(batch.num_rows)
 
     def set_high_water(self, table: str, at: datetime) -> None:
         self.con.execute(f"insert or replace into {STATE_TABLE} values (?, ?)", [table, at])

@@ -98,7 +98,7 @@ def shop_changes(
     moving = open_at[rng.random(len(open_at)) < 0.3]
     for i in moving:
         row = {c: orders.column(c)[int(i)].as_py() for c in orders.column_names}
-        stage = int(np.flatnonzero(STATUS == row["status"])[0])
+        stage = int(np.flatnonzero(row["status"] == STATUS)[0])
         row["status"] = "cancelled" if rng.random() < 0.05 else str(STATUS[stage + 1])
         if row["status"] == "delivered":
             row["delivery_date"] = at_ms
