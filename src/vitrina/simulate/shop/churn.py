@@ -11,7 +11,10 @@ import pyarrow as pa
 from vitrina.simulate.rng import stream
 from vitrina.simulate.shop.world import STATUS
 
-__all__ = ["shop_changes"]
+__all__ = ["CHURN_TABLES", "shop_changes"]
+
+# The source tables shop_changes reads.
+CHURN_TABLES = ("users", "products", "orders", "order_details", "reviews")
 
 _CENT = Decimal("0.01")
 _TS = pa.timestamp("ms", tz="UTC")
