@@ -12,7 +12,7 @@ import pyarrow as pa
 import pymysql
 
 from vitrina.replicate.replicas import mysql_params, open_replica
-from vitrina.replicate.verify import row_checksums, source_rows
+from vitrina.replicate.verify import differing_rows, source_rows
 from vitrina.simulate.base import SimulationParams
 from vitrina.simulate.run import simulate
 from vitrina.simulate.shop.churn import shop_changes
@@ -94,9 +94,7 @@ def mismatches(
     replica = open_replica(replica_url)
     out = {}
     for table in tables:
-        want = row_checksums(table, source_rows(con, table))
-        have = row_checksums(table, replica.rows(table))
-        out[table] = len(set(want.items()) ^ set(have.items()))
+        out[table] = differing_rows(table, source_rows(con, table), replica.rows(table))
     con.close()
     replica.close()
     return out

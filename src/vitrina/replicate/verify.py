@@ -11,7 +11,7 @@ from typing import Any
 from vitrina.contracts.registry import contract_for
 from vitrina.contracts.storage import field_kinds
 
-__all__ = ["row_checksums", "source_rows"]
+__all__ = ["differing_rows", "row_checksums", "source_rows"]
 
 
 def _text(value: Any) -> str:
@@ -38,6 +38,14 @@ def row_checksums(table: str, rows: Iterable[tuple[Any, ...]]) -> dict[str, str]
         key = "|".join(cells[i] for i in key_at)
         out[key] = hashlib.sha256("\x1f".join(cells).encode()).hexdigest()
     return out
+
+
+def differing_rows(
+    table: str, source: Iterable[tuple[Any, ...]], replica: Iterable[tuple[Any, ...]]
+) -> int:
+    """Rows missing, extra or different in the replica (0: the same rows)."""
+    want, have = row_checksums(table, source), row_checksums(table, replica)
+    return len(set(want.items()) ^ set(have.items()))
 
 
 def source_rows(con: Any, table: str) -> list[tuple[Any, ...]]:

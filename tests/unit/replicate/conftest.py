@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from vitrina.replicate.replicas import open_replica
-from vitrina.replicate.verify import row_checksums, source_rows
+from vitrina.replicate.verify import differing_rows, source_rows
 from vitrina.simulate.base import SimulationParams as Params
 from vitrina.simulate.run import simulate
 from vitrina.source import open_source
@@ -46,9 +46,7 @@ def mismatches(source_url: str, replica_url: str) -> dict[str, int]:
     replica = open_replica(replica_url)
     out = {}
     for table in SHOP:
-        want = row_checksums(table, source_rows(con, table))
-        have = row_checksums(table, replica.rows(table))
-        out[table] = len(set(want.items()) ^ set(have.items()))
+        out[table] = differing_rows(table, source_rows(con, table), replica.rows(table))
     con.close()
     replica.close()
     return out
