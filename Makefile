@@ -7,7 +7,7 @@ ARGS ?=
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: run test test-unit test-integration lint typecheck services-up services-down services-status clean
-.PHONY: airflow airflow-venv airflow-down airflow-status
+.PHONY: airflow airflow-venv airflow-down airflow-status spark
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ services-down:
 
 services-status:
 	bash infra/services.sh status
+
+## Spark standalone cluster alone (a master and two workers, spark://127.0.0.1:7077; also in services-up).
+spark: $(VENV)/.installed-dev
+	bash infra/services.sh up spark
 
 clean:
 	rm -rf data .pytest_cache .mypy_cache .ruff_cache src/vitrina/__pycache__/numba-*

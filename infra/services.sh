@@ -5,12 +5,13 @@
 #   bash infra/services.sh status [NAME...]  one line per service; exit 0 only when all are up
 #   bash infra/services.sh url NAME          the service's URL
 #   bash infra/services.sh info NAME         key=value lines: URL, credentials... (pytest fixtures)
-# NAME is one of: postgres mariadb redis kafka neo4j minio (default: all). See docs/services.md.
+# NAME is one of: postgres mariadb redis kafka neo4j minio spark (default: all). See docs/services.md.
 set -euo pipefail
 
 INFRA_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib/common.sh
 source "$INFRA_DIR/lib/common.sh"
+ALL_SERVICES+=(spark) # a Spark standalone cluster: infra/services/spark.sh
 for _svc in "${ALL_SERVICES[@]}"; do
   # shellcheck source=/dev/null
   source "$INFRA_DIR/services/$_svc.sh"

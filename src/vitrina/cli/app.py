@@ -58,6 +58,7 @@ _COMMAND_MODULES = (
     "vitrina.cli.transform_cmd",
     "vitrina.cli.query_cmd",
     "vitrina.cli.publish_cmd",
+    "vitrina.cli.replicate_cmd",
     "vitrina.cli.stream_cmd",
 )
 

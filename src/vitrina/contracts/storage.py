@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
 import pyarrow as pa
@@ -49,10 +50,11 @@ def arrow_schema(entity: str, tz: str | None = None) -> pa.Schema:
     return pa.schema(fields)
 
 
-def create_table_sql(entity: str) -> str:
+def create_table_sql(entity: str, extra: Sequence[str] = ()) -> str:
     """``create table if not exists`` for an entity, its key as the primary key, no checks.
 
-    A one-column key is marked on its column; a composite key is a table constraint.
+    A one-column key is marked on its column; a composite key is a table constraint. ``extra``
+    column definitions (e.g. the source's ``updated_at``) follow the contract's fields.
     """
     keys = contract_for(entity).key_columns()
     one = keys[0] if len(keys) == 1 else None
@@ -60,6 +62,7 @@ def create_table_sql(entity: str) -> str:
         f"    {name} {SQL_TYPES[kind]}{' primary key' if name == one else ''}"
         for name, kind in field_kinds(entity)
     ]
+    cols += [f"    {definition}" for definition in extra]
     if one is None:
         cols.append(f"    primary key ({', '.join(keys)})")
     return f"create table if not exists {entity} (\n" + ",\n".join(cols) + "\n);\n"

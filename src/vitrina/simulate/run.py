@@ -187,6 +187,12 @@ def simulate(
                 for w in writers.values():
                     w.flush(boundary)
                 boundary += params.slice_ms
+            if source is not None and h > 0:
+                # The OLTP source moves on during the live run, as a shop's does; the run's
+                # end still writes the simulated world's snapshot (deterministic).
+                for run in runs:
+                    if hasattr(run, "live_changes"):
+                        run.live_changes(source, h, t1)
         for w in writers.values():
             w.flush(t1 if h < n_hours - 1 else None)
         if on_progress:

@@ -1,4 +1,4 @@
-"""The Spark Kafka connector jars, fetched from Maven Central with mvn into a local cache."""
+"""Jars Spark jobs need (the Kafka connector, JDBC drivers), fetched with mvn into a local cache."""
 
 from __future__ import annotations
 
@@ -11,16 +11,30 @@ from pathlib import Path
 
 from vitrina.errors import BackendError
 
-__all__ = ["CONNECTOR", "connector_version", "kafka_connector_jars"]
+__all__ = [
+    "CONNECTOR",
+    "JARS_CACHE",
+    "JDBC_DRIVERS",
+    "connector_version",
+    "jdbc_driver_jars",
+    "kafka_connector_jars",
+]
 
 log = logging.getLogger(__name__)
 
 CONNECTOR = "spark-sql-kafka-0-10_2.13"
+# Where fetched jars are kept between runs (mvn's own repository sits in ~/.m2 besides).
+JARS_CACHE = Path.home() / ".cache" / "vitrina" / "spark-jars"
+# JDBC drivers for replication (group, artifact, version): releases on Maven Central.
+JDBC_DRIVERS = (
+    ("org.postgresql", "postgresql", "42.7.8"),
+    ("org.mariadb.jdbc", "mariadb-java-client", "3.5.6"),
+)
 _POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>vitrina</groupId><artifactId>spark-kafka-jars</artifactId><version>1</version>
   <dependencies><dependency>
-    <groupId>org.apache.spark</groupId><artifactId>{artifact}</artifactId><version>{version}</version>
+    <groupId>{group}</groupId><artifactId>{artifact}</artifactId><version>{version}</version>
   </dependency></dependencies>
 </project>
 """
@@ -40,12 +54,14 @@ def _artifact(jar: Path) -> str:
     return "-".join(parts)
 
 
-def _fetch(version: str, into: Path) -> bool:
+def _fetch(
+    version: str, into: Path, group: str = "org.apache.spark", artifact: str = CONNECTOR
+) -> bool:
     if shutil.which("mvn") is None:
-        raise BackendError("mvn is not installed: it fetches the Spark Kafka connector")
+        raise BackendError(f"mvn is not installed: it fetches {artifact} from Maven Central")
     with tempfile.TemporaryDirectory(prefix="vitrina-spark-pom-") as tmp:
         pom = Path(tmp) / "pom.xml"
-        pom.write_text(_POM.format(artifact=CONNECTOR, version=version))
+        pom.write_text(_POM.format(group=group, artifact=artifact, version=version))
         res = subprocess.run(
             [
                 "mvn",
@@ -64,7 +80,7 @@ def _fetch(version: str, into: Path) -> bool:
             check=False,
         )
     if res.returncode != 0:
-        log.info("mvn could not fetch %s %s: %s", CONNECTOR, version, res.stdout[-500:])
+        log.info("mvn could not fetch %s %s: %s", artifact, version, res.stdout[-500:])
         return False
     return True
 
@@ -112,10 +128,26 @@ def kafka_connector_jars(cache_dir: Path) -> tuple[str, list[Path]]:
     raise BackendError(f"no Spark Kafka connector for pyspark {version} on Maven Central")
 
 
+def jdbc_driver_jars(cache_dir: Path) -> list[Path]:
+    """The PostgreSQL and MariaDB JDBC drivers (and what they need) for ``spark.jars``."""
+    jars: list[Path] = []
+    for group, artifact, version in JDBC_DRIVERS:
+        target = cache_dir / "jdbc" / f"{artifact}-{version}"
+        done = target / ".complete"
+        if not done.exists():
+            target.mkdir(parents=True, exist_ok=True)
+            if not _fetch(version, target, group, artifact):
+                shutil.rmtree(target, ignore_errors=True)
+                raise BackendError(f"mvn could not fetch {group}:{artifact}:{version}")
+            done.write_text(version)
+        jars += sorted(target.glob("*.jar"))
+    return jars
+
+
 if __name__ == "__main__":  # python -m vitrina.spark.jars [CACHE_DIR]: fetch ahead of time
     import sys
 
     logging.basicConfig(level=logging.INFO)
-    cache = Path(sys.argv[1]) if len(sys.argv) > 1 else Path.home() / ".cache/vitrina/spark-jars"
+    cache = Path(sys.argv[1]) if len(sys.argv) > 1 else JARS_CACHE
     found_version, found = kafka_connector_jars(cache)
     print(found_version, *found, sep="\n")

@@ -106,7 +106,8 @@ def test_source_ddl_is_one_table_per_snapshot_with_its_key() -> None:
     con = duckdb.connect()
     con.execute(schema_sql())
     tables = [r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()]
-    assert sorted(tables) == sorted(ENTITY_TABLES)
+    # Change tracking for replication: the tombstones' table, updated_at on every table.
+    assert sorted(tables) == sorted([*ENTITY_TABLES, "source_deletions"])
     columns = con.execute(
         "select column_name, data_type from duckdb_columns() where table_name = 'products'"
     ).fetchall()
@@ -118,4 +119,5 @@ def test_source_ddl_is_one_table_per_snapshot_with_its_key() -> None:
         ("price", "DECIMAL(12,2)"),
         ("stock_quantity", "BIGINT"),
         ("creation_date", "TIMESTAMP WITH TIME ZONE"),
+        ("updated_at", "TIMESTAMP WITH TIME ZONE"),
     ]

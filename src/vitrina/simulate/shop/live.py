@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pyarrow as pa
 
@@ -9,6 +11,7 @@ from vitrina.simulate.base import DAY_MS, SimulationParams, Table, concat
 from vitrina.simulate.presets import PRESETS
 from vitrina.simulate.rng import stream
 from vitrina.simulate.shop.activity import LiveState, live_hour
+from vitrina.simulate.shop.churn import CHURN_TABLES, shop_changes
 from vitrina.simulate.shop.faults import oltp_faults
 from vitrina.simulate.shop.tables import emails, oltp_tables
 from vitrina.simulate.shop.world import (
@@ -37,6 +40,18 @@ class ShopRun:
         for name, parts in self.live.items():
             parts.append(out[name])
         return {"clicks": out["clicks"], "registrations": out["users"]}
+
+    def live_changes(self, source: Any, index: int, at_ms: int) -> int:
+        """Live mode: a source already holding a shop moves on (see ``shop_changes``).
+
+        Returns the rows changed (0 when the source holds no shop yet).
+        """
+        tables = {t: source.read_table(t) for t in CHURN_TABLES}
+        if tables["users"].num_rows == 0 or tables["products"].num_rows == 0:
+            return 0
+        upserts, deletes = shop_changes(tables, self.params.seed, index, at_ms)
+        source.apply_changes(upserts, deletes)
+        return sum(t.num_rows for t in (*upserts.values(), *deletes.values()))
 
     def snapshots(
         self, violation_rate: float

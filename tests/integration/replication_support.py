@@ -1,0 +1,110 @@
+"""Fresh PostgreSQL source and MariaDB replica databases, and row-by-row comparison of them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+import pyarrow as pa
+import pymysql
+
+from vitrina.replicate.replicas import mysql_params, open_replica
+from vitrina.replicate.verify import differing_rows, source_rows
+from vitrina.simulate.base import SimulationParams
+from vitrina.simulate.run import simulate
+from vitrina.simulate.shop.churn import shop_changes
+from vitrina.source import ENTITY_TABLES, open_source
+
+SHOP = ("users", "categories", "products", "orders", "order_details", "reviews", "loyalty_points")
+
+
+class _NoSink:
+    def write_slice(self, *args: object) -> Any:
+        from pathlib import Path
+
+        return Path("unused")
+
+
+@contextmanager
+def databases(postgres_url: str, mariadb_url: str) -> Iterator[tuple[str, str]]:
+    """(source URL, replica URL) of two new empty databases, dropped afterwards."""
+    name = f"vitrina_repl_{uuid.uuid4().hex[:10]}"
+    admin = psycopg.connect(postgres_url, autocommit=True)
+    admin.execute(f"create database {name}")
+    base, _, _ = mariadb_url.rpartition("/")
+    my = pymysql.connect(**mysql_params(mariadb_url), autocommit=True)
+    my.cursor().execute(f"create database {name}")
+    try:
+        yield postgres_url.rpartition("/")[0] + f"/{name}", f"{base}/{name}"
+    finally:
+        admin.execute(f"drop database if exists {name} with (force)")
+        admin.close()
+        my.cursor().execute(f"drop database if exists {name}")
+        my.close()
+
+
+def fill_shop(source_url: str, extra_points: int = 0) -> None:
+    """The tiny shop, plus ``extra_points`` loyalty rows to make a run last a few seconds."""
+    source = open_source(source_url)
+    params = SimulationParams(
+        seed=21, scale="tiny", start_ms=1_767_225_600_000, duration_ms=3_600_000, domain="shop"
+    )
+    simulate(params, sink=_NoSink(), source=source)
+    if extra_points:
+        first = 1_000_000
+        ids = pa.array(range(first, first + extra_points), pa.int64())
+        source.apply_changes(
+            {
+                "loyalty_points": pa.table(
+                    {
+                        "loyalty_id": ids,
+                        "user_id": pa.array([1] * extra_points, pa.int64()),
+                        "points": pa.array([10] * extra_points, pa.int64()),
+                        "reason": ["bulk"] * extra_points,
+                        "created_at": pa.array(
+                            [1_767_225_600_000] * extra_points, pa.timestamp("ms", tz="UTC")
+                        ),
+                    }
+                )
+            },
+            {},
+        )
+    source.close()
+
+
+def churn(source_url: str, step: int) -> None:
+    source = open_source(source_url)
+    tables = {t: source.read_table(t) for t in SHOP}
+    upserts, deletes = shop_changes(
+        tables, seed=9, step=step, at_ms=1_767_229_200_000 + step * 60_000
+    )
+    source.apply_changes(upserts, deletes)
+    source.close()
+
+
+def mismatches(
+    source_url: str, replica_url: str, tables: tuple[str, ...] = ENTITY_TABLES
+) -> dict[str, int]:
+    """Per table: rows missing, extra or different in the replica (all 0: the same rows)."""
+    con = psycopg.connect(source_url)
+    con.execute("set time zone 'UTC'")
+    replica = open_replica(replica_url)
+    out = {}
+    for table in tables:
+        out[table] = differing_rows(table, source_rows(con, table), replica.rows(table))
+    con.close()
+    replica.close()
+    return out
+
+
+def marks(replica_url: str) -> dict[str, Any]:
+    """The replica's high-water marks by table."""
+    con = pymysql.connect(**mysql_params(replica_url))
+    with con.cursor() as cur:
+        cur.execute("select table_name, high_water_at from replication_state")
+        out = dict(cur.fetchall())
+    con.close()
+    return out
