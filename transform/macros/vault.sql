@@ -273,3 +273,34 @@ select * from final
     where version_rank = 1
 )
 {%- endmacro %}
+
+{#
+  The rows of a link (or a hub) with business keys instead of hash keys, and the current
+  attributes of one satellite: the star layer's building block. ``hubs`` maps each hash-key
+  column of ``link_model`` to [hub model (hub_<x>, keyed by <x>_hk), its key column, the
+  output name]; an absent
+  reference (the zero key) gives NULL. ``keys`` are columns of the link kept as they are.
+#}
+{% macro vault_rows(link_model, hubs, sat_model=none, sat_hk=none, attributes=[], children=[], keys=[]) -%}
+(
+    select
+        {%- for k in keys %}
+        link.{{ k }},
+        {%- endfor %}
+        {%- for col, spec in hubs.items() %}
+        hub_{{ loop.index }}.{{ spec[1] }} as {{ spec[2] }},
+        {%- endfor %}
+        {%- for c in children + attributes %}
+        sat.{{ c }},
+        {%- endfor %}
+        link.load_ts
+    from {{ ref(link_model) }} as link
+    {%- for col, spec in hubs.items() %}
+    left join {{ ref(spec[0]) }} as hub_{{ loop.index }} on hub_{{ loop.index }}.{{ spec[0][4:] }}_hk = link.{{ col }}
+    {%- endfor %}
+    {%- if sat_model %}
+    inner join {{ vitrina.vault_current(sat_model, sat_hk, children) }} as sat
+        on sat.{{ sat_hk }} = link.{{ sat_hk }}
+    {%- endif %}
+)
+{%- endmacro %}

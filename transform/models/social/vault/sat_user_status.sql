@@ -1,2 +1,2 @@
-{# The versions of a user's status change (multi-active by changed_at). #}
+{# The versions of each user's status change (multi-active by changed_at). #}
 {{ vitrina.vault_sat('stg_social__user_status', 'user_hk', ['user_id'], ['status'], children=['changed_at']) }}
