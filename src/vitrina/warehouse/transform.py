@@ -18,6 +18,7 @@ from vitrina.config import Settings
 from vitrina.errors import PipelineError
 from vitrina.stepstatus import records_status
 from vitrina.warehouse import DbtTarget, Warehouse, dbt_target, open_warehouse
+from vitrina.warehouse.base import quote_ident
 
 __all__ = [
     "TransformReport",
@@ -95,7 +96,7 @@ TAGGED_DOMAINS = ("social",)
 def _holds_rows(wh: Warehouse, table: str) -> bool:
     if not wh.columns("clean", table):
         return False
-    return wh.query_arrow(f'select 1 from clean."{table}" limit 1').num_rows > 0
+    return bool(wh.query_arrow(f"select 1 from clean.{quote_ident(table)} limit 1").num_rows > 0)
 
 
 def domain_selection(wh: Warehouse) -> list[str]:
