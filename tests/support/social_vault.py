@@ -69,8 +69,9 @@ def star_agrees_with_vault(
     star, vault = {}, {}
     for entity, (star_sql, vault_sql) in _AGREE.items():
         for out, sql in ((star, star_sql), (vault, vault_sql)):
-            row = wh.query_arrow(sql).to_pylist()[0]
-            out[entity] = tuple(_number(v) for v in row.values())
+            # by position: PostgreSQL names every unnamed column alike
+            result = wh.query_arrow(sql)
+            out[entity] = tuple(_number(c[0].as_py()) for c in result.columns)
     return star, vault
 
 
