@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
@@ -84,6 +86,50 @@ def layer_counts(wh: Warehouse) -> dict[str, int]:
     return {
         f"{t['table_schema']}.{t['table_name']}": wh.table_rows(t["table_schema"], t["table_name"])
         for t in tables
+    }
+
+
+def _text(value: Any) -> str:
+    """A value as the vault hashes it: SQL's text of the value, trimmed and upper-cased."""
+    if value is None:
+        return "^^"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        fraction = f"{value.microsecond:06d}".rstrip("0")
+        return value.strftime("%Y-%m-%d %H:%M:%S") + (f".{fraction}" if fraction else "")
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value).strip().upper()
+
+
+def md5_of(*values: Any) -> str:
+    """The vault's hash of values: md5 of their normalised text joined with '||'."""
+    return hashlib.md5("||".join(_text(v) for v in values).encode()).hexdigest()
+
+
+# Satellites whose hash diffs the tests recompute from the clean table: (columns, table).
+HASH_DIFFS = {
+    "sat_user": (("username", "email", "country", "created_at"), "social_users"),
+    "sat_donation": (("amount", "created_at"), "social_donations"),
+    "sat_user_settings": (("language", "notifications_enabled"), "social_user_settings"),
+}
+
+
+def expected_hash_diffs(clean: dict[str, pa.Table]) -> dict[str, set[str]]:
+    """Per satellite of :data:`HASH_DIFFS`, the hash diffs its clean table gives."""
+    out = {}
+    for sat, (columns, table) in HASH_DIFFS.items():
+        rows = clean[table].select(list(columns)).to_pylist()
+        out[sat] = {md5_of(*r.values()) for r in rows}
+    return out
+
+
+def hash_diffs(wh: Warehouse) -> dict[str, set[str]]:
+    """Per satellite of :data:`HASH_DIFFS`, the hash diffs the vault holds."""
+    return {
+        sat: set(wh.query_arrow(f"select hash_diff from vault.{sat}").column(0).to_pylist())
+        for sat in HASH_DIFFS
     }
 
 
