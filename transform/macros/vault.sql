@@ -51,6 +51,14 @@
     cast('clean.social_{{ model_name.split("__")[1] }}' as varchar)
 {%- endmacro %}
 
+{# The rows of ``relation`` whose hash key the model does not hold yet (all on the first load). #}
+{% macro vault_new_keys(relation, hk) -%}
+select * from {{ relation }}
+{%- if is_incremental() %}
+where not exists (select 1 from {{ this }} as held where held.{{ hk }} = {{ relation }}.{{ hk }})
+{%- endif %}
+{%- endmacro %}
+
 {#
   A hub: one row per business key. ``bk`` is the key column of ``source_model`` (named
   ``bk_name`` in the hub).
@@ -72,10 +80,7 @@ hashed as (
     from staged
 )
 
-select * from hashed
-{%- if is_incremental() %}
-where not exists (select 1 from {{ this }} as held where held.{{ hk }} = hashed.{{ hk }})
-{%- endif %}
+{{ vitrina.vault_new_keys('hashed', hk) }}
 {%- endmacro %}
 
 {#
@@ -117,10 +122,7 @@ hashed as (
     from staged
 )
 
-select * from hashed
-{%- if is_incremental() %}
-where not exists (select 1 from {{ this }} as held where held.{{ hk }} = hashed.{{ hk }})
-{%- endif %}
+{{ vitrina.vault_new_keys('hashed', hk) }}
 {%- endmacro %}
 
 {#
