@@ -17,9 +17,17 @@ from vitrina.atomicio import write_atomic
 from vitrina.config import Settings
 from vitrina.errors import PipelineError
 from vitrina.stepstatus import records_status
-from vitrina.warehouse import DbtTarget, dbt_target
+from vitrina.warehouse import DbtTarget, Warehouse, dbt_target, open_warehouse
+from vitrina.warehouse.base import quote_ident
 
-__all__ = ["TransformReport", "dbt_profile", "dbt_vars", "project_dir", "run_transform"]
+__all__ = [
+    "TransformReport",
+    "dbt_profile",
+    "dbt_vars",
+    "domain_selection",
+    "project_dir",
+    "run_transform",
+]
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +88,34 @@ def dbt_vars(settings: Settings) -> dict[str, Any]:
     }
 
 
+# Domains whose models carry the domain's dbt tag (models/<domain>/); the untagged models are
+# the shop's and the clickstream's, which ingest loads together.
+TAGGED_DOMAINS = ("social",)
+
+
+def _holds_rows(wh: Warehouse, table: str) -> bool:
+    if not wh.columns("clean", table):
+        return False
+    return bool(wh.query_arrow(f"select 1 from clean.{quote_ident(table)} limit 1").num_rows > 0)
+
+
+def domain_selection(wh: Warehouse) -> list[str]:
+    """dbt arguments that build the models of the domains whose clean tables hold rows.
+
+    A tagged domain without data is excluded (its clean tables may be empty or absent); when
+    only tagged domains hold data, only their models are selected. No data at all builds the
+    untagged models, as before there were domains.
+    """
+    from vitrina.contracts.registry import DOMAINS
+
+    held = {d for d, tables in DOMAINS.items() if any(_holds_rows(wh, t) for t in tables)}
+    tagged = [d for d in TAGGED_DOMAINS if d in held]
+    if tagged and not held - set(TAGGED_DOMAINS):
+        return ["--select", " ".join(f"tag:{d}" for d in tagged)]
+    absent = [f"tag:{d}" for d in TAGGED_DOMAINS if d not in held]
+    return ["--exclude", " ".join(absent)] if absent else []
+
+
 @contextlib.contextmanager
 def _environment(values: Mapping[str, str]) -> Iterator[None]:
     # dbt reads its profile through env_var(); set ours for the run only, then restore.
@@ -123,9 +159,12 @@ def run_transform(settings: Settings, *, select: str | None = None) -> Transform
         "--no-use-colors",
         "--no-send-anonymous-usage-stats",
     ]  # fmt: skip
-    if select:
-        # Only tests whose every parent is selected: a partial build must not test unbuilt models.
-        args += ["--select", select, "--indirect-selection", "cautious"]
+    if not select:
+        with open_warehouse(settings.backend("warehouse")) as wh:
+            args += domain_selection(wh)
+    # Only tests whose every parent is selected: a partial build must not test unbuilt models.
+    args += ["--select", select] if select else []
+    args += ["--indirect-selection", "cautious"]
     started = time.perf_counter()
     # dbt prints its own progress to stdout; stdout is for data, so send it to stderr.
     with _environment(env), contextlib.redirect_stdout(sys.stderr):

@@ -40,12 +40,7 @@ days as (
 final as (
     select
         date_day,
-        cast(extract(year from date_day) as integer) as year,
-        cast(extract(quarter from date_day) as integer) as quarter,
-        cast(extract(month from date_day) as integer) as month,
-        cast(extract(day from date_day) as integer) as day_of_month,
-        cast(extract(isodow from date_day) as integer) as iso_day_of_week,
-        cast(extract(isodow from date_day) as integer) in (6, 7) as is_weekend
+        {{ vitrina.date_attributes('date_day') }}
     from days
 )
 
