@@ -107,6 +107,12 @@ class DuckDBWarehouse(Warehouse):
         except duckdb.Error as exc:
             raise BackendError(f"warehouse query failed: {exc}") from exc
 
+    def query_batches(self, sql: str, rows: int) -> pa.RecordBatchReader:
+        try:
+            return self.con.sql(sql).to_arrow_reader(rows)
+        except duckdb.Error as exc:
+            raise BackendError(f"warehouse query failed: {exc}") from exc
+
     def load_arrow(self, schema: str, name: str, table: pa.Table) -> int:
         table = normalise_arrow(table)
         view = f"_load_{schema}_{name}"
