@@ -27,9 +27,7 @@ from __future__ import annotations
 
 import copy
 import logging
-import math
 import os
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,9 +43,39 @@ from vitrina.config_sections import (
     SimulateSettings,
     StreamSettings,
 )
+from vitrina.config_values import (
+    boolean as _bool,
+)
+from vitrina.config_values import (
+    duration as _duration,
+)
+from vitrina.config_values import (
+    instant as _instant,
+)
+from vitrina.config_values import (
+    non_negative_float as _non_neg_float,
+)
+from vitrina.config_values import (
+    non_negative_int as _pos_int,
+)
+from vitrina.config_values import (
+    positive_duration as _positive_duration,
+)
+from vitrina.config_values import (
+    positive_int as _positive_int,
+)
+from vitrina.config_values import (
+    rate as _rate,
+)
+from vitrina.config_values import (
+    read_toml as _read_file,
+)
+from vitrina.config_values import (
+    status_map as _status_map,
+)
 from vitrina.errors import ConfigError
 from vitrina.redact import mask_secrets
-from vitrina.timeutil import format_duration_ms, parse_duration_ms, parse_instant_ms
+from vitrina.timeutil import format_duration_ms
 
 log = logging.getLogger(__name__)
 
@@ -129,89 +157,6 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
     "local": {},
     "stack": {"backends": dict(_STACK_BACKENDS)},
 }
-
-
-def _int(v: Any) -> int:
-    if isinstance(v, bool) or (isinstance(v, float) and not math.isfinite(v)):
-        raise ValueError("must be an integer")
-    if int(v) != float(v):
-        raise ValueError("must be an integer")
-    return int(v)
-
-
-def _pos_int(v: Any) -> int:
-    if _int(v) < 0:
-        raise ValueError("must be a non-negative integer")
-    return int(v)
-
-
-def _positive_int(v: Any) -> int:
-    if _int(v) < 1:
-        raise ValueError("must be a positive integer")
-    return int(v)
-
-
-def _rate(v: Any) -> float:
-    f = float(v)
-    if not 0.0 <= f <= 1.0:
-        raise ValueError("must be between 0 and 1")
-    return f
-
-
-def _non_neg_float(v: Any) -> float:
-    f = float(v)
-    if not math.isfinite(f) or f < 0:
-        raise ValueError("must be a finite number >= 0")
-    return f
-
-
-def _bool(v: Any) -> bool:
-    if isinstance(v, bool):
-        return v
-    s = str(v).strip().lower()
-    if s in {"1", "true", "yes", "on"}:
-        return True
-    if s in {"0", "false", "no", "off"}:
-        return False
-    raise ValueError("must be true or false")
-
-
-def _duration(v: Any) -> int:
-    # The same rule for TOML, the environment and flags: a unit is required, except for 0.
-    return parse_duration_ms(v)
-
-
-def _positive_duration(v: Any) -> int:
-    ms = _duration(v)
-    if ms <= 0:
-        raise ValueError("must be a positive duration")
-    return ms
-
-
-def _status_map(v: Any) -> dict[str, str]:
-    # A TOML table, or in the environment "Awaiting=pending,Done=completed".
-    if isinstance(v, str):
-        pairs = [p.partition("=") for p in v.split(",") if p.strip()]
-        if any(not sep for _, sep, _ in pairs):
-            raise ValueError("write name=status pairs separated by commas")
-        v = {k.strip(): s.strip() for k, _, s in pairs}
-    if not isinstance(v, Mapping):
-        raise ValueError("must be a table of name = status")
-    out = {str(k).strip().lower(): str(s).strip().lower() for k, s in v.items()}
-    if not out:
-        return out
-    from vitrina.contracts.types import ORDER_STATUS_ALIASES, ORDER_STATUSES  # loads polars
-
-    out = {k: ORDER_STATUS_ALIASES.get(s, s) for k, s in out.items()}
-    wrong = sorted(s for s in out.values() if s not in ORDER_STATUSES)
-    if wrong:
-        raise ValueError(f"{', '.join(wrong)} not in {'|'.join(ORDER_STATUSES)}")
-    return out
-
-
-def _instant(v: Any) -> str:
-    parse_instant_ms(str(v), now_ms=0)  # validate only; "now" is resolved when used
-    return str(v)
 
 
 _SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], str]]] = {
@@ -324,20 +269,6 @@ class Settings:
                 raise ConfigError(f"[{section}]", "unknown section", ", ".join(_SCHEMA))
             raw[section].update(kv)
         return _build(raw, self.config_file)
-
-
-def _read_file(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise ConfigError("config", f"cannot read {path}: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            "config", f"{path} is not UTF-8 text (byte {exc.start}); save it as UTF-8"
-        ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError("config", f"{path} is not valid TOML: {exc}") from exc
 
 
 def _merge(into: dict[str, dict[str, Any]], layer: Mapping[str, Any], origin: str) -> None:

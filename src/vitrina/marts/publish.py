@@ -2,9 +2,10 @@
 
 Which marts, their columns and types, sorting key and engine come from the dbt manifest of the
 last ``vitrina transform`` (:mod:`vitrina.marts.catalog`). Each mart is read from the warehouse
-with its columns cast to their declared types, denormalised with the dimensions its meta names
-(``product``: name and category path), and lands in a table created from the Arrow schema of
-those rows, replaced atomically. An empty mart never replaces a non-empty one. The serving set
+with its columns cast to their declared types, joined there with the dimensions its meta names
+(``product``: name and category path), and copied in record batches of :data:`BATCH_ROWS` rows
+(never the whole mart in memory) into a staging table created from the Arrow schema of those
+rows, then swapped in atomically. An empty mart never replaces a non-empty one. The serving set
 is the top products mart plus per-user recommendations (:mod:`vitrina.serve.recommend`),
 published as a new version. Publish refuses marts older than the warehouse they come from.
 """
@@ -12,10 +13,10 @@ published as a new version. Publish refuses marts older than the warehouse they 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
@@ -23,20 +24,18 @@ from vitrina.config import Settings, mask_secrets
 from vitrina.errors import PipelineError
 from vitrina.marts.catalog import MartSpec, published_marts
 from vitrina.marts.ddl import create_table_sql
-from vitrina.marts.store import MartsStore, open_marts
+from vitrina.marts.store import INSERT_BATCH_ROWS, MartsStore, open_marts
 from vitrina.serve import PublishOutcome, open_serving
 from vitrina.serve.recommend import recommend
 from vitrina.stepstatus import read_status
-
-if TYPE_CHECKING:
-    from vitrina.warehouse import Warehouse
+from vitrina.warehouse import Warehouse, open_warehouse
+from vitrina.warehouse.base import quote_ident
 
 __all__ = [
     "DIMENSIONS",
     "Dimension",
     "MartResult",
     "PublishReport",
-    "WarehouseInputs",
     "check_fresh",
     "run_publish",
 ]
@@ -49,6 +48,8 @@ CLEAN_SCHEMA = "clean"
 STREAM_TABLE = "product_clicks"
 # The mart the serving set's top products come from.
 TOP_MART = "top_products"
+# Rows per batch copied from the warehouse to the marts store: what publish holds of a mart.
+BATCH_ROWS = INSERT_BATCH_ROWS
 # Recommendation rule parameters (see vitrina.serve.recommend).
 TOP_CATEGORIES = 3
 RECS_PER_USER = 10
@@ -94,17 +95,6 @@ class MartResult:
     name: str
     rows: int
     status: str  # replaced | kept (empty input, previous content stays)
-
-
-@dataclass(frozen=True)
-class WarehouseInputs:
-    """Everything publish reads from the warehouse, read in one short session."""
-
-    marts: dict[str, pa.Table]
-    dimensions: dict[str, pa.Table]
-    user_category_clicks: pa.Table
-    purchases: pa.Table
-    product_popularity: pa.Table
 
 
 @dataclass(frozen=True)
@@ -165,8 +155,6 @@ def _check_present(wh: Warehouse, specs: tuple[MartSpec, ...]) -> None:
 
 
 def _select(spec: MartSpec) -> str:
-    from vitrina.warehouse.base import quote_ident
-
     columns = ", ".join(
         f"cast({quote_ident(c.name)} as {c.data_type}) as {quote_ident(c.name)}"
         for c in spec.columns
@@ -174,69 +162,79 @@ def _select(spec: MartSpec) -> str:
     return f"select {columns} from {quote_ident(spec.schema)}.{quote_ident(spec.relation)}"
 
 
-def _conform(table: pa.Table, schema: pa.Schema, what: str) -> pa.Table:
-    """``table`` under ``schema`` (types cast, nullability set); NULLs in a non-null column fail."""
-    for f in schema:
-        if not f.nullable and table.column(f.name).null_count:
-            raise PipelineError(f"{what}.{f.name} has NULLs but is declared not null")
-    cast = [table.column(f.name).cast(f.type) for f in schema]
-    return pa.Table.from_arrays(cast, schema=schema)
+def _denormalised_select(spec: MartSpec) -> str:
+    """The mart's rows with the columns of the dimensions its meta names, joined in the warehouse."""
+    ctes = [f"mart as ({_select(spec)})"]
+    columns = ["mart.*"]
+    joins = []
+    for d in spec.denormalise:
+        dim, alias = DIMENSIONS[d], f"dim_{d}"
+        ctes.append(f"{alias} as (\n{_sql(dim.sql, clean=CLEAN_SCHEMA)}\n)")
+        columns += [f"{alias}.{quote_ident(f.name)}" for f in dim.schema if f.name != dim.key]
+        key = quote_ident(dim.key)
+        joins.append(f"left join {alias} on {alias}.{key} = mart.{key}")
+    return f"with {', '.join(ctes)}\nselect {', '.join(columns)} from mart {' '.join(joins)}"
 
 
-def _mart_schema(spec: MartSpec, table: pa.Table) -> pa.Schema:
-    return pa.schema(
-        [
-            pa.field(c.name, table.schema.field(c.name).type, nullable=c.nullable)
-            for c in spec.columns
+@dataclass(frozen=True)
+class _Source:
+    """One marts-store table's content as the warehouse gives it."""
+
+    name: str
+    sql: str
+    count_sql: str
+    # The published schema from the schema of the warehouse's result (types kept, nullability
+    # set as declared).
+    schema: Callable[[pa.Schema], pa.Schema]
+    order_by: tuple[str, ...]
+    engine: str
+
+
+def _mart_source(spec: MartSpec) -> _Source:
+    def schema(found: pa.Schema) -> pa.Schema:
+        fields = [
+            pa.field(c.name, found.field(c.name).type, nullable=c.nullable) for c in spec.columns
         ]
+        # The join keeps values, not the declared nullability: dimension columns are nullable.
+        for d in spec.denormalise:
+            dim = DIMENSIONS[d]
+            fields += [f.with_nullable(True) for f in dim.schema if f.name != dim.key]
+        return pa.schema(fields)
+
+    relation = f"{quote_ident(spec.schema)}.{quote_ident(spec.relation)}"
+    return _Source(
+        spec.name,
+        _denormalised_select(spec),
+        f"select count(*) as n from {relation}",
+        schema,
+        spec.order_by,
+        spec.engine,
     )
 
 
-def read_warehouse(url: str, specs: tuple[MartSpec, ...]) -> WarehouseInputs:
-    """Read the marts and the recommendation inputs (the DuckDB file is held only briefly)."""
-    from vitrina.warehouse import open_warehouse
+def _dimension_source(dim: Dimension) -> _Source:
+    sql = _sql(dim.sql, clean=CLEAN_SCHEMA)
+    return _Source(
+        dim.table,
+        sql,
+        f"select count(*) as n from (\n{sql}\n) as dimension",
+        lambda _found: dim.schema,
+        (dim.key,),
+        "MergeTree",
+    )
 
-    wanted = {d for s in specs for d in s.denormalise}
-    unknown = wanted - set(DIMENSIONS)
-    if unknown:
-        raise PipelineError(
-            f"meta.denormalise names unknown dimensions {sorted(unknown)} "
-            f"(known: {', '.join(sorted(DIMENSIONS))})"
+
+def _conformed(
+    reader: pa.RecordBatchReader, schema: pa.Schema, what: str
+) -> Iterator[pa.RecordBatch]:
+    """Each batch under ``schema`` (types cast, nullability set); NULLs in a non-null column fail."""
+    for batch in reader:
+        for f in schema:
+            if not f.nullable and batch.column(f.name).null_count:
+                raise PipelineError(f"{what}.{f.name} has NULLs but is declared not null")
+        yield pa.RecordBatch.from_arrays(
+            [batch.column(f.name).cast(f.type) for f in schema], schema=schema
         )
-    with open_warehouse(url) as wh:
-        _check_present(wh, specs)
-        marts = {s.name: wh.query_arrow(_select(s)) for s in specs}
-        dims = {
-            d: _conform(
-                wh.query_arrow(_sql(DIMENSIONS[d].sql, clean=CLEAN_SCHEMA)),
-                DIMENSIONS[d].schema,
-                DIMENSIONS[d].table,
-            )
-            # product always: the stream's windows are joined with dim_products in the store
-            for d in sorted(wanted | {"product"})
-        }
-        clicks = wh.query_arrow(_sql("wh_recs_user_category_clicks", clean=CLEAN_SCHEMA))
-        purchases = wh.query_arrow(_sql("wh_recs_purchases", clean=CLEAN_SCHEMA))
-        popularity = wh.query_arrow(_sql("wh_recs_product_popularity", clean=CLEAN_SCHEMA))
-    for spec in specs:
-        table = _conform(marts[spec.name], _mart_schema(spec, marts[spec.name]), spec.name)
-        for d in spec.denormalise:
-            table = _denormalise(table, dims[d], DIMENSIONS[d].key)
-        marts[spec.name] = table
-    return WarehouseInputs(marts, dims, clicks, purchases, popularity)
-
-
-def _denormalise(mart: pa.Table, dim: pa.Table, key: str) -> pa.Table:
-    extra = [f.with_nullable(True) for f in dim.schema if f.name != key]
-    if mart.num_rows == 0:
-        empty = {f.name: pa.array([], f.type) for f in extra}
-        joined = pa.table({**{c: mart.column(c) for c in mart.column_names}, **empty})
-    else:
-        joined = mart.join(dim, keys=key, join_type="left outer")
-        joined = joined.select([*mart.column_names, *(f.name for f in extra)])
-    # The join keeps values, not the declared nullability: restore it (row order is kept).
-    schema = pa.schema([*mart.schema, *extra])
-    return pa.Table.from_arrays([joined.column(f.name) for f in schema], schema=schema)
 
 
 def _kept(store: MartsStore, name: str, new_rows: int) -> MartResult | None:
@@ -249,32 +247,45 @@ def _kept(store: MartsStore, name: str, new_rows: int) -> MartResult | None:
     return None
 
 
-def _replace(
-    store: MartsStore, name: str, table: pa.Table, order_by: tuple[str, ...], engine: str
-) -> MartResult:
-    kept = _kept(store, name, table.num_rows)
+def _copy(store: MartsStore, wh: Warehouse, source: _Source) -> MartResult:
+    """Copy one table from the warehouse in batches into a staging table, then swap it in."""
+    new_rows = int(wh.query_arrow(source.count_sql).column(0)[0].as_py())
+    kept = _kept(store, source.name, new_rows)
     if kept is not None:
         return kept
-    rows = store.replace_table(name, table, create_table_sql(table.schema, order_by, engine))
-    return MartResult(name, rows, "replaced")
+    reader = wh.query_batches(source.sql, BATCH_ROWS)
+    try:
+        schema = source.schema(reader.schema)
+        create = create_table_sql(schema, source.order_by, source.engine)
+        rows = store.replace_batches(source.name, _conformed(reader, schema, source.name), create)
+    finally:
+        reader.close()
+    return MartResult(source.name, rows, "replaced")
+
+
+def _check_dimensions(specs: tuple[MartSpec, ...]) -> list[str]:
+    """The dimensions to publish: those the marts name, and product always (the stream's
+    windows are joined with dim_products in the store)."""
+    wanted = {d for s in specs for d in s.denormalise}
+    unknown = wanted - set(DIMENSIONS)
+    if unknown:
+        raise PipelineError(
+            f"meta.denormalise names unknown dimensions {sorted(unknown)} "
+            f"(known: {', '.join(sorted(DIMENSIONS))})"
+        )
+    return sorted(wanted | {"product"})
 
 
 def publish_marts(
-    url: str, specs: tuple[MartSpec, ...], inputs: WarehouseInputs
+    store: MartsStore, wh: Warehouse, specs: tuple[MartSpec, ...]
 ) -> tuple[MartResult, ...]:
     """Replace each mart table atomically (marts by name, then dimensions, then the stream's
-    windows); an empty input keeps a non-empty table."""
-    results: list[MartResult] = []
-    with open_marts(url) as store:
-        for spec in specs:
-            results.append(
-                _replace(store, spec.name, inputs.marts[spec.name], spec.order_by, spec.engine)
-            )
-        for d, table in inputs.dimensions.items():
-            dim = DIMENSIONS[d]
-            results.append(_replace(store, dim.table, table, (dim.key,), "MergeTree"))
-        if store.exists(STREAM_TABLE):
-            results.append(_publish_click_windows(store))
+    windows), copied in batches; an empty input keeps a non-empty table."""
+    sources = [_mart_source(s) for s in specs]
+    sources += [_dimension_source(DIMENSIONS[d]) for d in _check_dimensions(specs)]
+    results = [_copy(store, wh, source) for source in sources]
+    if store.exists(STREAM_TABLE):
+        results.append(_publish_click_windows(store))
     return tuple(results)
 
 
@@ -296,21 +307,27 @@ def run_publish(settings: Settings) -> PublishReport:
     specs = published_marts(settings)
     if TOP_MART not in {s.name for s in specs}:
         raise PipelineError(f"the dbt manifest publishes no {TOP_MART} mart (serving needs it)")
-    inputs = read_warehouse(settings.backend("warehouse"), specs)
-    marts = publish_marts(settings.backend("marts"), specs, inputs)
+    top_spec = next(s for s in specs if s.name == TOP_MART)
+    with open_warehouse(settings.backend("warehouse")) as wh:
+        _check_present(wh, specs)
+        with open_marts(settings.backend("marts")) as store:
+            marts = publish_marts(store, wh, specs)
+        # The serving set's inputs: per-user and per-product aggregates, not event rows.
+        top = wh.query_arrow(_select(top_spec))
+        clicks = wh.query_arrow(_sql("wh_recs_user_category_clicks", clean=CLEAN_SCHEMA))
+        purchases = wh.query_arrow(_sql("wh_recs_purchases", clean=CLEAN_SCHEMA))
+        popularity = wh.query_arrow(_sql("wh_recs_product_popularity", clean=CLEAN_SCHEMA))
     recs = recommend(
-        inputs.user_category_clicks,
-        inputs.purchases,
-        inputs.product_popularity,
+        clicks,
+        purchases,
+        popularity,
         top_categories=TOP_CATEGORIES,
         per_user=RECS_PER_USER,
         click_weight=settings.scoring.click_weight,
         units_weight=settings.scoring.units_weight,
     )
-    top = (
-        inputs.marts[TOP_MART]
-        .sort_by([("rank", "ascending"), ("product_id", "ascending")])
-        .slice(0, settings.scoring.top_n)
+    top = top.sort_by([("rank", "ascending"), ("product_id", "ascending")]).slice(
+        0, settings.scoring.top_n
     )
     with open_serving(settings.backend("serving")) as serving:
         outcome = serving.publish(top, recs)

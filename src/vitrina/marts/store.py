@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -117,19 +117,29 @@ class MartsStore:
 
         ``create_sql`` is a CREATE TABLE statement whose table name is written ``{table}``
         (for example ``create table {table} (id Int64) engine = MergeTree order by id``).
+        """
+        return self.replace_batches(
+            name, arrow_table.to_batches(max_chunksize=INSERT_BATCH_ROWS), create_sql
+        )
+
+    def replace_batches(self, name: str, batches: Iterable[pa.RecordBatch], create_sql: str) -> int:
+        """Replace ``name`` with the rows of ``batches`` atomically; returns the rows now in it.
+
+        One insert per batch, so only one batch is held at a time however large the table.
         The new content is built in a staging table, then swapped in with EXCHANGE TABLES
         (one atomic metadata operation in an Atomic database), so a reader sees either the
         old table or the new one, never a partly filled one. The first build is a RENAME.
         """
+        rows = 0
 
         def fill(staging: str) -> None:
-            # In batches: one insert of a large mart would hold its whole encoding at once.
-            for batch in arrow_table.to_batches(max_chunksize=INSERT_BATCH_ROWS):
-                self.insert_arrow(staging, pa.Table.from_batches([batch], arrow_table.schema))
+            nonlocal rows
+            for batch in batches:
+                rows += self.insert_arrow(staging, pa.Table.from_batches([batch]))
 
         self._swap_in(name, create_sql, fill)
-        logger.info("marts: replaced %s with %d rows", name, arrow_table.num_rows)
-        return int(arrow_table.num_rows)
+        logger.info("marts: replaced %s with %d rows", name, rows)
+        return rows
 
     def replace_table_as(self, name: str, select_sql: str, create_sql: str) -> int:
         """Like :meth:`replace_table`, filled by ``select_sql`` run inside the store."""

@@ -160,6 +160,16 @@ class Warehouse(ABC):
             f"create table if not exists {quote_ident(schema)}.{quote_ident(name)} ({', '.join(cols)})"
         )
 
+    def query_batches(self, sql: str, rows: int) -> pa.RecordBatchReader:
+        """A query's result as Arrow record batches of at most ``rows`` rows.
+
+        This default reads the whole result first; an engine that can stream it overrides this
+        so a reader holds one batch at a time. No other statement may run on this warehouse
+        until the reader is exhausted or closed.
+        """
+        table = self.query_arrow(sql)
+        return pa.RecordBatchReader.from_batches(table.schema, table.to_batches(rows))
+
     def table_rows(self, schema: str, name: str) -> int:
         t = self.query_arrow(f"select count(*) as n from {quote_ident(schema)}.{quote_ident(name)}")
         return int(t.column(0)[0].as_py())

@@ -58,7 +58,20 @@ class DuckDBWarehouse(Warehouse):
 
     @classmethod
     def dbt_target(cls, url: str) -> DbtTarget:
-        return DbtTarget("duckdb", {"type": "duckdb", "path": duckdb_path(url), "schema": "main"})
+        # dbt-duckdb runs ``SET key = value`` for each of ``settings`` on every cursor it opens,
+        # so dbt's models run under the URL's memory limit (SET after connecting, not
+        # connect-time config, lets dbt share the file with an open warehouse connection of
+        # this process). ``temp_directory`` cannot be SET again once spilled to, so it is left
+        # to the warehouse connection the transform holds open around dbt (same engine).
+        settings = duckdb_engine_config(url)
+        settings.pop("temp_directory", None)
+        output = {
+            "type": "duckdb",
+            "path": duckdb_path(url),
+            "schema": "main",
+            "settings": settings,
+        }
+        return DbtTarget("duckdb", output)
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -72,6 +85,11 @@ class DuckDBWarehouse(Warehouse):
             # Set after connecting, not as connect(config=): a connection to a file another
             # connection of this process holds (dbt's) must not differ in configuration.
             for key, value in engine.items():
+                # An engine this process already opened (dbt's, say) refuses even the same
+                # spill directory once it has spilled: set only what differs.
+                now = self.con.execute("select current_setting(?)", [key]).fetchall()
+                if str(now[0][0]) == value:
+                    continue
                 self.con.execute(f"set {key} = '{value.replace(chr(39), chr(39) * 2)}'")
         except duckdb.Error as exc:
             raise BackendError(f"cannot open DuckDB warehouse {self.path}: {exc}") from exc
@@ -86,6 +104,12 @@ class DuckDBWarehouse(Warehouse):
         try:
             rel = self.con.sql(sql, params=list(params) if params is not None else None)
             return rel.to_arrow_table() if rel is not None else pa.table({})
+        except duckdb.Error as exc:
+            raise BackendError(f"warehouse query failed: {exc}") from exc
+
+    def query_batches(self, sql: str, rows: int) -> pa.RecordBatchReader:
+        try:
+            return self.con.sql(sql).to_arrow_reader(rows)
         except duckdb.Error as exc:
             raise BackendError(f"warehouse query failed: {exc}") from exc
 

@@ -131,6 +131,22 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ[k] = v
 
 
+@contextlib.contextmanager
+def _engine_held(settings: Settings, target: DbtTarget) -> Iterator[None]:
+    """An embedded warehouse held open while dbt runs in this process.
+
+    dbt's DuckDB connections then join the engine this one opened, with every setting of
+    the warehouse URL in force (the spill directory among them, which dbt cannot set).
+    """
+    if target.output.get("type") != "duckdb":
+        yield
+        return
+    from vitrina.warehouse import open_warehouse
+
+    with open_warehouse(settings.backend("warehouse")):
+        yield
+
+
 @records_status("transform")
 def run_transform(settings: Settings, *, select: str | None = None) -> TransformReport:
     """Run ``dbt build`` (models, then their tests) on the profile's warehouse.
@@ -167,7 +183,7 @@ def run_transform(settings: Settings, *, select: str | None = None) -> Transform
     args += ["--indirect-selection", "cautious"]
     started = time.perf_counter()
     # dbt prints its own progress to stdout; stdout is for data, so send it to stderr.
-    with _environment(env), contextlib.redirect_stdout(sys.stderr):
+    with _environment(env), contextlib.redirect_stdout(sys.stderr), _engine_held(settings, dbt):
         result = dbtRunner().invoke(args)
     seconds = time.perf_counter() - started
     nodes = list(getattr(result.result, "results", None) or [])

@@ -6,14 +6,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 
 from tests.support.warehouse import EXPECTED_RECS, build_warehouse, install_manifest
 from vitrina.config import Settings, load_settings
 from vitrina.errors import PipelineError
-from vitrina.marts import published_marts
+from vitrina.marts import publish, published_marts
 from vitrina.marts.publish import run_publish
-from vitrina.marts.store import open_marts
+from vitrina.marts.store import MartsStore, open_marts
 from vitrina.serve import open_serving
 
 
@@ -130,6 +131,27 @@ def test_second_publish_leaves_everything_unchanged(settings: Settings) -> None:
     assert second.serving.version == first.serving.version
     assert _dump_marts(settings.backend("marts")) == marts_before
     assert [m.rows for m in second.marts] == [m.rows for m in first.marts]
+
+
+def test_publishing_in_small_batches_gives_the_same_marts(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = run_publish(settings)
+    in_one = _dump_marts(settings.backend("marts"))
+    # Two rows per batch: every mart of more than two rows goes over in several inserts.
+    monkeypatch.setattr(publish, "BATCH_ROWS", 2)
+    staged: list[int] = []
+    original = MartsStore.insert_arrow
+
+    def counting(self: MartsStore, table: str, rows: pa.Table) -> int:
+        staged.append(rows.num_rows)
+        return original(self, table, rows)
+
+    monkeypatch.setattr(MartsStore, "insert_arrow", counting)
+    batched = run_publish(settings)
+    assert max(staged) == 2 and len(staged) > len(whole.marts)
+    assert [(m.name, m.rows) for m in batched.marts] == [(m.name, m.rows) for m in whole.marts]
+    assert _dump_marts(settings.backend("marts")) == in_one
 
 
 def test_empty_warehouse_never_wipes(settings: Settings, tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pyarrow as pa
 
 from vitrina.serve.recommend import recommend
@@ -76,3 +78,47 @@ def test_users_without_clicks_or_with_everything_bought_get_nothing() -> None:
     assert out.num_rows == 0
     assert out.schema.field("product_id").type == pa.int64()
     assert recommend(_clicks([]), _bought([]), _PRODUCTS).num_rows == 0
+
+
+def _brute_force(
+    clicks: list[tuple[int, int, int]],
+    bought: set[tuple[int, int]],
+    products: list[tuple[int, int, int, int]],
+    per_user: int,
+) -> dict[int, list[int]]:
+    """The rule scored over every product of every favourite category (no depth cut)."""
+    out: dict[int, list[int]] = {}
+    for user in sorted({u for u, _, _ in clicks}):
+        favourites = sorted((-n, c) for u, c, n in clicks if u == user and n > 0)[:3]
+        scored = [
+            (-(-minus_n * (0.7 * pc + 0.3 * units)), pid)  # score descending, then product_id
+            for minus_n, cat in favourites
+            for pid, pcat, pc, units in products
+            if pcat == cat and (user, pid) not in bought
+        ]
+        if scored:
+            out[user] = [pid for _, pid in sorted(scored)[:per_user]]
+    return out
+
+
+def test_the_depth_cut_gives_what_scoring_every_product_gives() -> None:
+    # Many equal popularities and many purchases in the favourite categories: the cases where
+    # looking only per_user + bought deep into a category could go wrong.
+    rng = random.Random(7)
+    products = [(p, rng.randrange(4), rng.randrange(4), rng.randrange(3)) for p in range(1, 80)]
+    clicks = [
+        (u, c, rng.randrange(4)) for u in range(1, 40) for c in range(4) if rng.random() < 0.7
+    ]
+    bought = {(u, p) for u in range(1, 40) for p in range(1, 80) if rng.random() < 0.15}
+    names = ("product_id", "category_id", "clicks", "units_ordered")
+    got = recommend(
+        _clicks(clicks),
+        _bought(sorted(bought)),
+        pa.table({name: [p[i] for p in products] for i, name in enumerate(names)}),
+        per_user=4,
+    )
+    by_user: dict[int, list[int]] = {}
+    for row in got.to_pylist():
+        by_user.setdefault(row["user_id"], []).append(row["product_id"])
+    assert by_user == _brute_force(clicks, bought, products, per_user=4)
+    assert len(by_user) > 20

@@ -105,3 +105,12 @@ def test_profile_env_and_vars_from_settings(tmp_path: Path) -> None:
         "window_hop_ms": 30_000,
         "lateness_ms": 30_000,
     }
+
+
+def test_duckdb_profile_carries_the_engine_limits_of_the_url(tmp_path: Path) -> None:
+    url = f"duckdb://{tmp_path}/wh.duckdb?memory_limit=300MB&threads=1"
+    output = dbt_profile(dbt_target(url))[0]["vitrina"]["outputs"]["duckdb"]
+    # dbt-duckdb SETs these on each cursor: dbt's models run under the warehouse's limit
+    # (the spill directory comes from the warehouse connection held open around dbt).
+    assert output["settings"] == {"memory_limit": "300MB", "threads": "1"}
+    assert output["path"] == f"{tmp_path}/wh.duckdb"
