@@ -193,17 +193,20 @@ def community_labels(user_ids: np.ndarray, membership: np.ndarray) -> np.ndarray
 
 
 def metrics_tables(
-    graph: IndexedGraph,
+    user_ids: np.ndarray,
+    friendships: int,
+    arcs: int,
     pagerank: np.ndarray,
     reach3: np.ndarray,
     communities: np.ndarray,
     ordered_hist: np.ndarray,
     sampled: int | None,
 ) -> GraphMetrics:
-    """The three result tables from one backend's raw numbers (in user index order)."""
+    """The three result tables from one backend's raw numbers (in user_id order)."""
+    n = len(user_ids)
     users = pa.table(
         {
-            "user_id": graph.user_ids,
+            "user_id": np.asarray(user_ids, np.int64),
             "pagerank": np.asarray(pagerank, np.float64),
             "reach_1": reach3[:, 0],
             "reach_2": reach3[:, 1],
@@ -212,12 +215,12 @@ def metrics_tables(
         },
         schema=USER_METRICS_SCHEMA,
     )
-    depth, mean, max_depth, reachable = depth_figures(ordered_hist, graph.n, sampled)
+    depth, mean, max_depth, reachable = depth_figures(ordered_hist, n, sampled)
     summary = pa.table(
         {
-            "users": [graph.n],
-            "friendships": [len(graph.friend_a)],
-            "pagerank_arcs": [len(graph.arc_src)],
+            "users": [n],
+            "friendships": [friendships],
+            "pagerank_arcs": [arcs],
             "reachable_pairs": [reachable],
             "mean_path_length": [mean],
             "max_depth": [max_depth],

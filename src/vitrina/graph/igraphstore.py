@@ -87,7 +87,9 @@ def compute(graph: IndexedGraph, options: MetricOptions) -> GraphMetrics:
     )
     communities = leiden(graph, options.seed) if options.communities else graph.user_ids
     return metrics_tables(
-        graph,
+        graph.user_ids,
+        len(graph.friend_a),
+        len(graph.arc_src),
         pagerank(graph),
         reach(indptr, indices),
         communities,
