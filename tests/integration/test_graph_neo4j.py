@@ -16,7 +16,9 @@ pytestmark = pytest.mark.services("neo4j")
 
 
 @pytest.fixture
-def store(neo4j_url: str, neo4j_auth: tuple[str, str], neo4j_gds: bool) -> Iterator[Neo4jGraphStore]:
+def store(
+    neo4j_url: str, neo4j_auth: tuple[str, str], neo4j_gds: bool
+) -> Iterator[Neo4jGraphStore]:
     assert neo4j_gds, "the Neo4j server has no Graph Data Science plugin"
     user, password = neo4j_auth
     host = neo4j_url.partition("://")[2]
@@ -52,8 +54,12 @@ def social_world(n: int, friendships: int, follows: int, seed: int) -> GraphData
                 "community_id": [1, 1, 2, 1],
                 "user_id": [1, 2, 2, 1],
                 # user 1 left community 1 and joined again: two memberships
-                "joined_at": ["2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z",
-                              "2026-01-03T00:00:00Z", "2026-02-01T00:00:00Z"],
+                "joined_at": [
+                    "2026-01-01T00:00:00Z",
+                    "2026-01-02T00:00:00Z",
+                    "2026-01-03T00:00:00Z",
+                    "2026-02-01T00:00:00Z",
+                ],
                 "left_at": ["2026-01-10T00:00:00Z", None, None, None],
             }
         ),
@@ -89,8 +95,15 @@ def test_reload_of_the_same_data_changes_nothing(store: Neo4jGraphStore) -> None
         "Community": 2,
         "Post": 40,
         "FRIEND": len(friend_pairs),  # each pair once, whichever way the rows name it
-        "FOLLOWS": len(set(zip(data.follows["follower_id"].to_pylist(),
-                               data.follows["followee_id"].to_pylist(), strict=True))),
+        "FOLLOWS": len(
+            set(
+                zip(
+                    data.follows["follower_id"].to_pylist(),
+                    data.follows["followee_id"].to_pylist(),
+                    strict=True,
+                )
+            )
+        ),
         "MEMBER_OF": 4,
         "AUTHORED": 40,
     }

@@ -157,6 +157,8 @@ def graph(
             raise UsageError(f"--neo4j needs a bolt:// graph store (profile has {url})")
     if friendships > users * (users - 1) // 2:
         raise UsageError(f"{friendships:,} friendships do not fit among {users:,} users")
+    if follows > users * (users - 1):
+        raise UsageError(f"{follows:,} follows do not fit among {users:,} users")
     emit(
         run_graph_bench(
             users=users,

@@ -1,8 +1,8 @@
 """The graph role: social graph metrics (PageRank, friendship depth, reach) on igraph or Neo4j.
 
-    with open_graph("igraph:///abs/data/graph") as graph:   # or bolt://user:pw@host:7687
-        graph.load(GraphData(users=..., friendships=..., follows=...))
-        result = graph.metrics(MetricOptions(seed=7))      # users, depth, summary tables
+with open_graph("igraph:///abs/data/graph") as graph:   # or bolt://user:pw@host:7687
+    graph.load(GraphData(users=..., friendships=..., follows=...))
+    result = graph.metrics(MetricOptions(seed=7))      # users, depth, summary tables
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ the igraph backend also runs its searches through these compiled kernels.
 
 from __future__ import annotations
 
+import itertools
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -90,7 +91,7 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     ordered = np.sort(values)
     if len(ordered) < 2:
         return ordered
-    return ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])]
+    return np.asarray(ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])])
 
 
 def _unique_pairs(a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -128,7 +129,7 @@ def reach(indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
     with ThreadPoolExecutor(_workers()) as pool:
         for job in [
             pool.submit(reach_counts, indptr, indices, int(lo), int(hi), out)
-            for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+            for lo, hi in itertools.pairwise(bounds)
             if hi > lo
         ]:
             job.result()

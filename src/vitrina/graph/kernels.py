@@ -145,4 +145,3 @@ def pagerank_power(
         if change < tol:
             return x, it
     return x, -1
-

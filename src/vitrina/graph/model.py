@@ -8,10 +8,10 @@ import pyarrow as pa
 
 __all__ = [
     "DAMPING",
-    "PAGERANK_TOLERANCE",
     "DEFAULT_EXACT_LIMIT",
     "DEFAULT_SAMPLE_SOURCES",
     "DEPTH_SCHEMA",
+    "PAGERANK_TOLERANCE",
     "SUMMARY_SCHEMA",
     "USER_METRICS_SCHEMA",
     "GraphData",

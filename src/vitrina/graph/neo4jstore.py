@@ -62,7 +62,8 @@ def _translate(what: str) -> Iterator[None]:
 
 def _rows(table: pa.Table, columns: list[str]) -> list[dict[str, Any]]:
     present = [c for c in columns if c in table.column_names]
-    return table.select(present).to_pylist()
+    rows: list[dict[str, Any]] = table.select(present).to_pylist()
+    return rows
 
 
 def _batches(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
@@ -122,9 +123,7 @@ class Neo4jGraphStore(GraphStore):
             "communities",
             _rows(data.communities, ["community_id", "name", "kind"]),
         )
-        self._merge(
-            cypher.MERGE_POSTS, "posts", _rows(data.posts, ["post_id", "user_id", "kind"])
-        )
+        self._merge(cypher.MERGE_POSTS, "posts", _rows(data.posts, ["post_id", "user_id", "kind"]))
         friends = _rows(data.friendships, ["user_id", "friend_id", "created_at"])
         for row in friends:  # stored once per pair, smaller id first
             a, b = row.pop("user_id"), row.pop("friend_id")

@@ -41,16 +41,24 @@ def test_pagerank_matches_networkx(world: GraphData) -> None:
     digraph = nx.DiGraph()
     digraph.add_nodes_from(range(1, 601))
     digraph.add_edges_from(
-        zip(world.follows["follower_id"].to_pylist(), world.follows["followee_id"].to_pylist())
+        zip(
+            world.follows["follower_id"].to_pylist(),
+            world.follows["followee_id"].to_pylist(),
+            strict=True,
+        )
     )
     for a, b in zip(
-        world.friendships["user_id"].to_pylist(), world.friendships["friend_id"].to_pylist()
+        world.friendships["user_id"].to_pylist(),
+        world.friendships["friend_id"].to_pylist(),
+        strict=True,
     ):
         digraph.add_edge(a, b)
         digraph.add_edge(b, a)
     assert any(digraph.out_degree(u) == 0 for u in digraph)  # dangling users are exercised
     reference = nx.pagerank(digraph, alpha=0.85, tol=1e-15, max_iter=100_000)
-    ours = dict(zip(result.users["user_id"].to_pylist(), result.users["pagerank"].to_pylist()))
+    ours = dict(
+        zip(result.users["user_id"].to_pylist(), result.users["pagerank"].to_pylist(), strict=True)
+    )
     assert max(abs(ours[u] - reference[u]) for u in reference) < 1e-9
     assert sum(ours.values()) == pytest.approx(1.0, abs=1e-12)
 
@@ -60,7 +68,11 @@ def test_depth_distribution_matches_networkx_bfs(world: GraphData) -> None:
     graph = nx.Graph()
     graph.add_nodes_from(range(1, 601))
     graph.add_edges_from(
-        zip(world.friendships["user_id"].to_pylist(), world.friendships["friend_id"].to_pylist())
+        zip(
+            world.friendships["user_id"].to_pylist(),
+            world.friendships["friend_id"].to_pylist(),
+            strict=True,
+        )
     )
     pairs: Counter[int] = Counter()
     reach = {}
@@ -73,7 +85,9 @@ def test_depth_distribution_matches_networkx_bfs(world: GraphData) -> None:
     assert result.depth.to_pylist() == [{"depth": d, "pairs": pairs[d]} for d in sorted(pairs)]
     summary = result.summary.to_pylist()[0]
     total = sum(pairs.values())
-    assert summary["mean_path_length"] == pytest.approx(sum(d * c for d, c in pairs.items()) / total)
+    assert summary["mean_path_length"] == pytest.approx(
+        sum(d * c for d, c in pairs.items()) / total
+    )
     assert summary["max_depth"] == max(pairs)
     for row in result.users.to_pylist():
         assert [row["reach_1"], row["reach_2"], row["reach_3"]] == reach[row["user_id"]]
