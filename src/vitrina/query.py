@@ -28,7 +28,7 @@ import orjson
 import pyarrow as pa
 from rich.table import Table
 
-from vitrina.backends import local_path
+from vitrina.backends import local_path, scheme_of
 from vitrina.config import Settings
 from vitrina.errors import BackendError, UsageError, VitrinaError
 
@@ -43,7 +43,7 @@ __all__ = [
     "split_statements",
 ]
 
-STORES = ("source", "warehouse", "marts", "serving")
+STORES = ("source", "warehouse", "marts", "serving", "graph")
 FORMATS = ("table", "json", "csv")
 
 # The serving set's tables (see vitrina.serve.sql_over_set).
@@ -110,6 +110,8 @@ def _check_store(store: str) -> None:
 def run_query(settings: Settings, store: str, sql: str) -> pa.Table:
     """Run ``sql`` on the profile's ``store`` and return the rows (of the last statement) as Arrow."""
     _check_store(store)
+    if store == "graph":
+        return _query_graph(settings, sql)
     statements = split_statements(sql)
     if not statements:
         raise UsageError("the query is empty: give a SQL statement")
@@ -139,6 +141,27 @@ def run_query(settings: Settings, store: str, sql: str) -> pa.Table:
 
     with open_serving(url) as serving:
         return query_serving(serving.snapshot(), sql)
+
+
+def _graph_url(settings: Settings) -> str:
+    url = settings.backend("graph")
+    if scheme_of(url) not in ("bolt", "neo4j"):
+        raise UsageError(
+            f"--store graph runs Cypher on Neo4j; the {settings.profile} profile's graph store "
+            f"is {url.partition('://')[0]}:// (use --profile stack)"
+        )
+    return url
+
+
+def _query_graph(settings: Settings, cypher: str) -> pa.Table:
+    """Cypher on the profile's Neo4j (only a graph database speaks it)."""
+    url = _graph_url(settings)
+    if not cypher.strip():
+        raise UsageError("the query is empty: give a Cypher statement")
+    from vitrina.graph import open_graph
+
+    with open_graph(url) as graph:
+        return graph.query(cypher)
 
 
 def _query_marts(url: str, statements: list[str]) -> pa.Table:
@@ -186,6 +209,13 @@ def list_tables(settings: Settings, store: str) -> pa.Table:
     _check_store(store)
     if store == "serving":
         return pa.table({"schema": ["serving"] * 3, "table": list(_SERVING_TABLES)})
+    if store == "graph":  # node labels and relationship types, as "schema" label / relationship
+        return _query_graph(
+            settings,
+            "call db.labels() yield label return 'label' as schema, label as table "
+            "union all call db.relationshipTypes() yield relationshipType "
+            "return 'relationship' as schema, relationshipType as table",
+        )
     if store == "marts":
         sql = (
             "select database as schema, name as table from system.tables "

@@ -41,7 +41,7 @@ def test_config_roles_are_the_registry_and_agree_with_the_openers() -> None:
     assert set(schemes("source")) == {"duckdb", "postgresql", "postgres"}
     assert set(schemes("marts")) == {"chdb", "clickhouse"}
     assert set(schemes("serving")) == {"file", "redis"}
-    assert schemes("graph") == ()  # no leaf yet: the URL is kept, its scheme not checked
+    assert set(schemes("graph")) == {"igraph", "bolt", "neo4j"}
 
 
 def test_config_accepts_what_the_openers_accept_and_refuses_the_rest(tmp_path: Path) -> None:

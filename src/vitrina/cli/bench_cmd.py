@@ -149,3 +149,51 @@ def pipeline(
             on_step=on_step,
         )
     )
+
+
+@bench_app.command("graph")
+def graph(
+    ctx: typer.Context,
+    users: Annotated[int, typer.Option(min=100, help="Users of the generated graph.")] = 200_000,
+    friendships: Annotated[int, typer.Option(min=1, help="Distinct friendships.")] = 2_000_000,
+    follows: Annotated[int, typer.Option(min=0, help="Distinct follows.")] = 1_000_000,
+    seed: Annotated[int, typer.Option(help="Seed of the graph and of the depth sample.")] = 0,
+    sample_sources: Annotated[
+        int, typer.Option(min=1, help="Depth sample size above 50,000 users.")
+    ] = 1_000,
+    neo4j: Annotated[
+        bool, typer.Option(help="Also run the step on the profile's Neo4j (stack profile).")
+    ] = False,
+    neo4j_users: Annotated[
+        int, typer.Option(min=10, help="Users of the sub-graph Neo4j runs on.")
+    ] = 10_000,
+) -> None:
+    """The graph step (load, PageRank, reach 1/2/3, depth) in process vs networkx, same graph."""
+    from vitrina.bench.extras import require
+    from vitrina.bench.graph import run_graph_bench
+
+    require("networkx", "bench", "bench graph")
+    url = None
+    if neo4j:
+        from vitrina.backends import scheme_of
+        from vitrina.cli.app import settings_from
+
+        url = settings_from(ctx).backend("graph")
+        if scheme_of(url) not in ("bolt", "neo4j"):
+            raise UsageError(f"--neo4j needs a bolt:// graph store (profile has {url})")
+    if friendships > users * (users - 1) // 2:
+        raise UsageError(f"{friendships:,} friendships do not fit among {users:,} users")
+    if follows > users * (users - 1):
+        raise UsageError(f"{follows:,} follows do not fit among {users:,} users")
+    emit(
+        run_graph_bench(
+            users=users,
+            friendships=friendships,
+            follows=follows,
+            seed=seed,
+            sample_sources=sample_sources,
+            neo4j=url,
+            neo4j_users=neo4j_users,
+            on_phase=lambda text: err_console.print(text, markup=False),
+        )
+    )

@@ -23,6 +23,7 @@ class Store(StrEnum):
     warehouse = "warehouse"
     marts = "marts"
     serving = "serving"
+    graph = "graph"
 
 
 class Format(StrEnum):
@@ -50,8 +51,9 @@ def query(
     ] = False,
 ) -> None:
     """Run SQL against a store: source, warehouse, marts (ClickHouse SQL) or serving (DuckDB SQL
-    over the current set: top_products, recommendations, serving_version). Several statements
-    separated by ';' run in order; the rows of the last one print."""
+    over the current set: top_products, recommendations, serving_version) or graph (Cypher on
+    Neo4j, stack profile). Several SQL statements separated by ';' run in order; the rows of
+    the last one print."""
     if tables == (sql is not None):
         raise UsageError("give either SQL or --tables (not both)" if tables else "missing SQL")
     settings = settings_from(ctx)
