@@ -180,7 +180,9 @@ def _stage(
     s = StreamedEntity(entity, pieces.files, pieces.keyed, checks, at, options)
     s.begin(wh)
     for piece in pieces.pieces:
-        s.add(wh, piece)
+        # One commit per piece: what the engine has not written yet stays one piece's size.
+        with wh.transaction():
+            s.add(wh, piece)
     return s
 
 
@@ -254,8 +256,7 @@ def run_ingest(
         cache.clear()
         for p in prepared.values():
             quote_input_lines(p)
-        with wh.transaction():  # one commit for the whole stage, not one per piece
-            staged = [_stage(wh, src, e, checks[e], at, options) for e, src in pieces.items()]
+        staged = [_stage(wh, src, e, checks[e], at, options) for e, src in pieces.items()]
         counts: dict[str, EntityCounts] = {}
         with wh.transaction():
             for entity in (*EVENT_ENTITIES, *SHOP_ENTITIES):
