@@ -120,6 +120,9 @@ def _read_folder(root: Path, options: IngestOptions) -> tuple[list[Batch], list[
     return batches, emptied, found.unused
 
 
+STAGE_COMMIT_RECORDS = 250_000
+
+
 @dataclass(frozen=True)
 class Pieces:
     """An event entity read piece by piece: the scope it replaces, and its pieces (lazily)."""
@@ -179,10 +182,19 @@ def _stage(
     """Validate and stage one entity piece by piece (outside the run's transaction)."""
     s = StreamedEntity(entity, pieces.files, pieces.keyed, checks, at, options)
     s.begin(wh)
-    for piece in pieces.pieces:
-        # One commit per piece: what the engine has not written yet stays one piece's size.
+    # A commit every STAGE_COMMIT_RECORDS records: what the engine holds uncommitted stays
+    # that size, and few commits keep the writes few.
+    rest = iter(pieces.pieces)
+    more = True
+    while more:
         with wh.transaction():
-            s.add(wh, piece)
+            start = s.read
+            more = False
+            for piece in rest:
+                s.add(wh, piece)
+                if s.read - start >= STAGE_COMMIT_RECORDS:
+                    more = True
+                    break
     return s
 
 
