@@ -37,8 +37,14 @@ class Chunk:
     """
 
     name: str
-    payload: bytes
+    # The bytes, or how to read them: a file is read when it is processed, not at consume.
+    data: bytes | Callable[[], bytes]
     line_numbers: list[int] | None = None
+
+    @property
+    def payload(self) -> bytes:
+        """The chunk's JSON lines (read now when the chunk was consumed lazily)."""
+        return self.data() if callable(self.data) else self.data
 
 
 def _nothing() -> None:

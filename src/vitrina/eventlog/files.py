@@ -16,6 +16,7 @@ import logging
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -150,7 +151,7 @@ class FileEventLog(EventLog):
         manifest = self.manifest(consumer)
         interval = start_ms is not None or end_ms is not None
         files = self.list(topic, start_ms, end_ms) if interval else manifest.pending(topic)
-        chunks = [Chunk(f.name, self.read(f)) for f in files]
+        chunks = [Chunk(f.name, partial(self.read, f)) for f in files]
         log.info("event log %s: %d files for %s", topic, len(files), consumer)
 
         def commit() -> None:

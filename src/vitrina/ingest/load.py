@@ -23,7 +23,15 @@ from vitrina.ingest.tables import (
 from vitrina.warehouse import Warehouse
 from vitrina.warehouse.base import quote_ident
 
-__all__ = ["ensure_tables", "load_prepared", "observe_statuses", "read_clean", "sql"]
+__all__ = [
+    "LOAD_BATCH_ROWS",
+    "ensure_tables",
+    "in_batches",
+    "load_prepared",
+    "observe_statuses",
+    "read_clean",
+    "sql",
+]
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +88,7 @@ def _clean_frame(p: Prepared) -> pl.DataFrame:
     return frame
 
 
-def _in_batches(
+def in_batches(
     wh: Warehouse, name: str, frame: pl.DataFrame, schema: pa.Schema, statements: list[str]
 ) -> None:
     """Run ``statements`` (``{stage}`` filled) over ``frame``, ``LOAD_BATCH_ROWS`` rows at a time.
@@ -117,9 +125,9 @@ def load_prepared(wh: Warehouse, p: Prepared) -> int:
         if p.snapshot:
             wh.execute(sql("replace_all").format(target=raw_t))
             wh.execute(sql("replace_all").format(target=clean_t))
-            _in_batches(wh, f"_raw_{e}", p.raw, spec.raw_schema, [insert_raw])
+            in_batches(wh, f"_raw_{e}", p.raw, spec.raw_schema, [insert_raw])
             insert = sql("insert_all").format(target=clean_t, columns=clean_cols, stage="{stage}")
-            _in_batches(wh, f"_clean_{e}", _clean_frame(p), spec.clean_schema, [insert])
+            in_batches(wh, f"_clean_{e}", _clean_frame(p), spec.clean_schema, [insert])
             loaded = p.valid.height
         else:
             if p.keyed:  # the rows of exactly the records read: batch by batch
@@ -128,7 +136,7 @@ def load_prepared(wh: Warehouse, p: Prepared) -> int:
             else:
                 wh.execute(sql("delete_files").format(target=raw_t, files=files))
                 raw_statements = [insert_raw]
-            _in_batches(wh, f"_raw_{e}", p.raw, spec.raw_schema, raw_statements)
+            in_batches(wh, f"_raw_{e}", p.raw, spec.raw_schema, raw_statements)
             # The valid rows are unique by key (deduped), so the rows the table gains are
             # exactly the new events, batch by batch as at once.
             before = wh.table_rows(CLEAN_SCHEMA, e)
@@ -138,7 +146,7 @@ def load_prepared(wh: Warehouse, p: Prepared) -> int:
                 stage="{stage}",
                 key_match=spec.key_match("t", "s"),
             )
-            _in_batches(wh, f"_clean_{e}", _clean_frame(p), spec.clean_schema, [insert])
+            in_batches(wh, f"_clean_{e}", _clean_frame(p), spec.clean_schema, [insert])
             loaded = wh.table_rows(CLEAN_SCHEMA, e) - before
             p.duplicates += p.valid.height - loaded
         q_t = _q(RAW_SCHEMA, "quarantine")
@@ -189,7 +197,7 @@ def _load_arrivals(wh: Warehouse, arrivals: pl.DataFrame, files: str, *, keyed: 
     insert = sql("insert_all").format(target=target, columns=columns, stage="{stage}")
     if keyed:  # the arrivals of exactly the records read: batch by batch
         delete = sql("delete_arrival_keys").format(target=target, files=files, stage="{stage}")
-        _in_batches(wh, "_arrivals", frame, CLICK_ARRIVALS, [delete, insert])
+        in_batches(wh, "_arrivals", frame, CLICK_ARRIVALS, [delete, insert])
     else:
         wh.execute(sql("delete_arrivals").format(target=target, files=files))
-        _in_batches(wh, "_arrivals", frame, CLICK_ARRIVALS, [insert])
+        in_batches(wh, "_arrivals", frame, CLICK_ARRIVALS, [insert])

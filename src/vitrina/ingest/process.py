@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -36,6 +36,7 @@ __all__ = [
     "finish",
     "prepare",
     "quote_input_lines",
+    "quote_lines",
 ]
 
 log = logging.getLogger(__name__)
@@ -157,12 +158,14 @@ def apply_world_rules(
     prepared: Mapping[str, Prepared],
     reference: Callable[[str], pl.DataFrame | None],
     at: datetime,
+    entities: Iterable[str] = TABLES,
 ) -> None:
     """Cross-record rules (references between entities) over the valid rows of this run.
 
     An entity this run does not read is taken from the clean layer (``reference``), so clicks
     ingested alone are still checked against the products already in the warehouse; only the
-    entities of this run can lose rows to quarantine.
+    entities of this run can lose rows to quarantine. ``entities``: the tables of the world
+    (those checked batch by batch elsewhere are left out: no rule here reads them).
     """
     from vitrina.contracts import contract_for, validate_world
 
@@ -175,7 +178,7 @@ def apply_world_rules(
         for target, _ in ref.targets
     }
     world: dict[str, pl.DataFrame] = {}
-    for entity in TABLES:
+    for entity in entities:
         if contract_for(entity).domain not in domains:
             continue
         if entity in prepared:
@@ -214,12 +217,9 @@ def _target_keys(
     prepared: Mapping[str, Prepared],
     reference: Callable[[str], pl.DataFrame | None],
 ) -> pl.Series | None:
-    parts = []
-    for entity, column in targets:
-        frame = prepared[entity].valid if entity in prepared else reference(entity)
-        if frame is not None and column in frame.columns:
-            parts.append(frame.get_column(column).cast(pl.Int64))
-    return pl.concat(parts).drop_nulls().unique() if parts else None
+    from vitrina.ingest.refcheck import target_keys
+
+    return target_keys(targets, prepared, reference)[0]
 
 
 def cascade_references(
@@ -290,21 +290,28 @@ def _as_written(line: bytes) -> str | None:
 
 
 def quote_input_lines(p: Prepared) -> None:
-    """Quarantine payloads of JSON-lines records: the line as it was written.
+    """Quarantine payloads of JSON-lines records: the line as it was written (see :func:`quote_lines`)."""
+    p.quarantine = quote_lines(p.quarantine, p.rereads)
+
+
+def quote_lines(
+    quarantine: pl.DataFrame, rereads: Mapping[str, Callable[[], bytes]]
+) -> pl.DataFrame:
+    """``quarantine`` with each JSON-lines record's payload as the line was written.
 
     The frames hold text for everything but integers (9.0 reads as "9", true as "true"), so
     the payload is taken again from the file: one re-read per file with quarantined records.
     """
-    if not p.rereads or p.quarantine.height == 0:
-        return
+    if not rereads or quarantine.height == 0:
+        return quarantine
     from vitrina.contracts.lines import Lines
 
-    parts = p.quarantine.with_columns(
+    parts = quarantine.with_columns(
         pl.col("origin").str.extract(r":([0-9]+)$", 1).cast(pl.Int64).alias("__line")
     )
     payloads = parts.get_column("payload").to_list()
     for file, group in parts.with_row_index("__i").group_by("origin_file", maintain_order=True):
-        reread = p.rereads.get(str(file[0]))
+        reread = rereads.get(str(file[0]))
         rows = group.filter(pl.col("__line") > 0)
         if reread is None or rows.height == 0:
             continue
@@ -324,4 +331,4 @@ def quote_input_lines(p: Prepared) -> None:
             written = _as_written(text.removeprefix(BOM))
             if written is not None:
                 payloads[i] = written
-    p.quarantine = p.quarantine.with_columns(pl.Series("payload", payloads, dtype=pl.String))
+    return quarantine.with_columns(pl.Series("payload", payloads, dtype=pl.String))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,9 +25,11 @@ from vitrina.ingest.process import (
     quote_input_lines,
 )
 from vitrina.ingest.read import Batch, read_log, read_source
-from vitrina.ingest.tables import EVENT_ENTITIES, SHOP_ENTITIES
+from vitrina.ingest.refcheck import RefCheck, ref_checks, streamable, target_keys
+from vitrina.ingest.stream import StreamedEntity, log_pieces
+from vitrina.ingest.tables import EVENT_ENTITIES, SHOP_ENTITIES, TABLES
 from vitrina.stepstatus import records_status
-from vitrina.warehouse import open_warehouse
+from vitrina.warehouse import Warehouse, open_warehouse
 
 __all__ = ["EntityCounts", "IngestReport", "run_ingest"]
 
@@ -126,10 +128,23 @@ def _read_folder(
     return batches, emptied, found.unused
 
 
+STAGE_COMMIT_RECORDS = 250_000
+
+
+@dataclass(frozen=True)
+class Pieces:
+    """An event entity read piece by piece: the scope it replaces, and its pieces (lazily)."""
+
+    files: list[str]
+    keyed: bool
+    pieces: Iterable[Batch]
+
+
 def _read_inputs(
     settings: Settings, start_ms: int | None, end_ms: int | None, domains: tuple[str, ...]
-) -> tuple[list[Batch], Callable[[list[Prepared]], None]]:
-    """The batches of this run and what to do once they are loaded (mark files, commit offsets)."""
+) -> tuple[list[Batch], dict[str, Pieces], Callable[[], None]]:
+    """The batches of this run, the entities read piece by piece, and what to do once they are
+    loaded (mark files, commit offsets)."""
     from vitrina.eventlog import open_eventlog
     from vitrina.source import open_source
 
@@ -145,9 +160,15 @@ def _read_inputs(
         eventlog.consume(topics.get(e, e), consumer="ingest", start_ms=start_ms, end_ms=end_ms)
         for e in events
     ]
-    batches = [read_log(c, entity=e) for e, c in zip(events, consumed, strict=True)]
+    batches: list[Batch] = []
+    pieces: dict[str, Pieces] = {}
+    for e, c in zip(events, consumed, strict=True):
+        if streamable(e):  # files are read one at a time, while they are loaded
+            pieces[e] = Pieces([ch.name for ch in c.chunks], c.keyed, log_pieces(c, e))
+        else:
+            batches.append(read_log(c, entity=e))
 
-    def done(_: list[Prepared]) -> None:
+    def done() -> None:
         for c in consumed:  # only after the warehouse transaction committed
             c.commit()
 
@@ -156,7 +177,34 @@ def _read_inputs(
         batches += read_source(source, entities_of("snapshot", domains))
     finally:
         source.close()
-    return batches, done
+    return batches, pieces, done
+
+
+def _stage(
+    wh: Warehouse,
+    pieces: Pieces,
+    entity: str,
+    checks: list[RefCheck],
+    at: datetime,
+    options: IngestOptions,
+) -> StreamedEntity:
+    """Validate and stage one entity piece by piece (outside the run's transaction)."""
+    s = StreamedEntity(entity, pieces.files, pieces.keyed, checks, at, options)
+    s.begin(wh)
+    # A commit every STAGE_COMMIT_RECORDS records: what the engine holds uncommitted stays
+    # that size, and few commits keep the writes few.
+    rest = iter(pieces.pieces)
+    more = True
+    while more:
+        with wh.transaction():
+            start = s.read
+            more = False
+            for piece in rest:
+                s.add(wh, piece)
+                if s.read - start >= STAGE_COMMIT_RECORDS:
+                    more = True
+                    break
+    return s
 
 
 @records_status("ingest")
@@ -181,17 +229,22 @@ def run_ingest(
     options = IngestOptions.from_settings(settings)
     emptied: list[str] = []
     unused: list[str] = []
+    pieces: dict[str, Pieces] = {}
     if from_dir:
         batches, emptied, unused = _read_folder(Path(from_dir), options, domains)
-        done: Callable[[list[Prepared]], None] = lambda _: None  # noqa: E731
+        done: Callable[[], None] = lambda: None  # noqa: E731
     else:
-        batches, done = _read_inputs(settings, start_ms, end_ms, domains)
+        batches, pieces, done = _read_inputs(settings, start_ms, end_ms, domains)
         # An empty snapshot is far more likely a source not filled yet than a shop with no
         # users: it never wipes what the warehouse holds (a folder given with --from does).
         for b in batches:
             if b.snapshot and b.read_count == 0:
                 log.warning("%s: the snapshot is empty; the warehouse keeps its rows", b.entity)
         batches = [b for b in batches if not (b.snapshot and b.read_count == 0)]
+    order = [*pieces, *(b.entity for b in batches)]
+    for b in [b for b in batches if streamable(b.entity) and not b.snapshot]:
+        pieces[b.entity] = Pieces(list(b.files), b.keyed, [b])
+        batches.remove(b)
 
     wh = open_warehouse(settings.backend("warehouse"))
     try:
@@ -212,30 +265,50 @@ def run_ingest(
                 cache[entity] = read_clean(wh, entity)
             return cache[entity]
 
-        apply_world_rules(prepared, reference, at)
+        # What the cross-record rules would see of the targets of the entities read piece by
+        # piece (those rules never read the latter, so they are left out of the world).
+        seen = {
+            e: {
+                r.field: target_keys(r.targets, prepared, reference)
+                for r in contract_for(e).references
+            }
+            for e in pieces
+        }
+        apply_world_rules(prepared, reference, at, [e for e in TABLES if not streamable(e)])
         cascade_references(prepared, reference, at)
+        checks = {e: ref_checks(e, seen[e], prepared, reference) for e in pieces}
+        cache.clear()
         for p in prepared.values():
             quote_input_lines(p)
-        loaded: dict[str, int] = {}
+        staged = [_stage(wh, src, e, checks[e], at, options) for e, src in pieces.items()]
+        counts: dict[str, EntityCounts] = {}
         with wh.transaction():
-            if options.keys.new:
-                save_keys(wh, options.keys)
             for entity in (*EVENT_ENTITIES, *SHOP_ENTITIES):
                 if entity in prepared:
-                    loaded[entity] = load_prepared(wh, prepared[entity])
-                    prepared[entity].release()  # the warehouse holds the rows now
-            if "users" in prepared:
+                    p = prepared[entity]
+                    loaded = load_prepared(wh, p)
+                    counts[entity] = EntityCounts(
+                        entity, p.read, loaded, p.duplicates, p.quarantine.height
+                    )
+                    del prepared[entity]  # the warehouse holds the rows now
+            for st in staged:
+                st.load(wh)
+                counts[st.entity] = EntityCounts(
+                    st.entity, st.read, st.loaded, st.duplicates, st.quarantined
+                )
+            if "users" in counts:
                 observe_statuses(wh, at)
+            if options.keys.new:  # surrogates minted by any piece of the run
+                save_keys(wh, options.keys)
+        for st in staged:
+            st.drop(wh)
     finally:
         wh.close()
-    done(list(prepared.values()))
-    counts = tuple(
-        EntityCounts(e, p.read, loaded[e], p.duplicates, p.quarantine.height)
-        for e, p in prepared.items()
-    )
+    done()
+    files = sum(len(b.files) for b in batches) + sum(len(s.files) for s in pieces.values())
     report = IngestReport(
-        entities=counts,
-        files=sum(len(p.files) for p in prepared.values()),
+        entities=tuple(counts[e] for e in order if e in counts),
+        files=files,
         seconds=time.perf_counter() - started,
         warehouse=settings.backend("warehouse"),
         emptied=tuple(emptied),
