@@ -19,6 +19,7 @@ __all__ = [
     "MARTS",
     "SERVING",
     "START_DATE",
+    "USERS",
     "WAREHOUSE",
     "default_args",
     "on_dag_success",
@@ -33,6 +34,7 @@ CLICK_WINDOWS = Asset("vitrina://eventlog/product_clicks_5m")
 WAREHOUSE = Asset("vitrina://warehouse/shop")
 MARTS = Asset("vitrina://marts/shop")
 SERVING = Asset("vitrina://serving/top_products")
+USERS = Asset("vitrina://source/users")
 
 
 def default_args(execution_timeout: timedelta, retry_delay: timedelta) -> dict[str, Any]:

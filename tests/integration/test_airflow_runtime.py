@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "infra" / "services" / "airflow.sh"
 PORT = int(os.environ.get("VITRINA_AIRFLOW_PORT", "8780"))
 BASE = f"http://127.0.0.1:{PORT}"
-DAG_IDS = ["clickstream_stream", "recommendation_pipeline", "shop_etl"]
+DAG_IDS = ["clickstream_stream", "recommendation_pipeline", "shop_etl", "users_stream"]
 
 
 def _script(command: str) -> subprocess.CompletedProcess[str]:

@@ -59,6 +59,7 @@ _COMMAND_MODULES = (
     "vitrina.cli.query_cmd",
     "vitrina.cli.publish_cmd",
     "vitrina.cli.stream_cmd",
+    "vitrina.cli.airflow_cmd",
 )
 
 
