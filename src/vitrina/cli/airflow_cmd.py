@@ -60,7 +60,7 @@ def script_env(ctx: typer.Context, port: int, parallelism: int | None = None) ->
     if params.get("config"):
         env["VITRINA_CONFIG"] = str(Path(params["config"]).resolve())
     if params.get("data_dir"):
-        env["VITRINA_GENERAL_DATA_DIR"] = str(Path(params["data_dir"]).resolve())
+        env["VITRINA_DATA_DIR"] = str(Path(params["data_dir"]).resolve())
     return env
 
 
