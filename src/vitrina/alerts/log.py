@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from vitrina.alerts.base import AlertChannel
+from vitrina.backends import register
 from vitrina.alerts.message import Alert, redact
 
 __all__ = ["LogChannel"]
@@ -12,6 +13,7 @@ __all__ = ["LogChannel"]
 log = logging.getLogger("vitrina.alerts")
 
 
+@register("alerts", "log")
 class LogChannel(AlertChannel):
     """Writes each alert to the ``vitrina.alerts`` logger: failures as errors."""
 

@@ -13,6 +13,7 @@ import urllib.request
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from vitrina.alerts.base import AlertChannel
+from vitrina.backends import register
 from vitrina.alerts.message import Alert
 
 __all__ = ["TelegramChannel"]
@@ -21,6 +22,7 @@ DEFAULT_HOST = "api.telegram.org"
 TIMEOUT_S = 10.0
 
 
+@register("alerts", "telegram")
 class TelegramChannel(AlertChannel):
     """Sends the alert's text to one chat."""
 
