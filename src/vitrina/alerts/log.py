@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from vitrina.alerts.base import AlertChannel
-from vitrina.backends import register
 from vitrina.alerts.message import Alert, redact
+from vitrina.backends import register
 
 __all__ = ["LogChannel"]
 

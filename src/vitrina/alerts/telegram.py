@@ -13,8 +13,8 @@ import urllib.request
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from vitrina.alerts.base import AlertChannel
-from vitrina.backends import register
 from vitrina.alerts.message import Alert
+from vitrina.backends import register
 
 __all__ = ["TelegramChannel"]
 

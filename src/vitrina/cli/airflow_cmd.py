@@ -35,7 +35,9 @@ DEFAULT_PORT = 8780
 
 PortOption = Annotated[
     int | None,
-    typer.Option(help=f"The UI's port on {HOST} (default {DEFAULT_PORT}, or VITRINA_AIRFLOW_PORT)."),
+    typer.Option(
+        help=f"The UI's port on {HOST} (default {DEFAULT_PORT}, or VITRINA_AIRFLOW_PORT)."
+    ),
 ]
 
 
@@ -64,12 +66,12 @@ def script_env(ctx: typer.Context, port: int, parallelism: int | None = None) ->
     return env
 
 
-def _run(args: list[str], env: dict[str, str], *, capture: bool = False) -> subprocess.CompletedProcess[str]:
+def _run(
+    args: list[str], env: dict[str, str], *, capture: bool = False
+) -> subprocess.CompletedProcess[str]:
     if not SCRIPT.exists():
         raise UsageError(f"vitrina airflow needs a vitrina checkout ({SCRIPT} is missing)")
-    return subprocess.run(
-        ["bash", *args], env=env, text=True, capture_output=capture, check=False
-    )
+    return subprocess.run(["bash", *args], env=env, text=True, capture_output=capture, check=False)
 
 
 @airflow_app.command("up")

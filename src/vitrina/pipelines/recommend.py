@@ -142,7 +142,9 @@ def read_windows(settings: Settings, interval: Interval) -> pa.Table:
 def latest_window(windows: pa.Table) -> tuple[int | None, pa.Table]:
     """The end of the latest window and each product's clicks in it (product_id, clicks)."""
     if windows.num_rows == 0:
-        return None, pa.table({"product_id": pa.array([], pa.int64()), "clicks": pa.array([], pa.int64())})
+        return None, pa.table(
+            {"product_id": pa.array([], pa.int64()), "clicks": pa.array([], pa.int64())}
+        )
     frame = pl.from_arrow(windows)
     assert isinstance(frame, pl.DataFrame)
     end = int(frame["window_end_ms"].max())  # type: ignore[arg-type]

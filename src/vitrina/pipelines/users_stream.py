@@ -174,7 +174,9 @@ def run(settings: Settings, interval: Interval | None = None) -> UsersStreamRepo
         if dead:
             at = interval.start_ms if interval else utc_now_ms()
             body = "".join(json.dumps(d, sort_keys=True, default=str) + "\n" for d in dead)
-            eventlog.write_slice(f"{topic}.dlq", at - at % settings.simulate.slice_ms, body.encode())
+            eventlog.write_slice(
+                f"{topic}.dlq", at - at % settings.simulate.slice_ms, body.encode()
+            )
             eventlog.flush()
             log.warning("users_stream: %d registrations to %s.dlq", len(dead), topic)
         consumed.commit()

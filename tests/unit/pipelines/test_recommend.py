@@ -41,7 +41,9 @@ def settings(tmp_path: Path) -> Settings:
     con.execute("create schema clean")
     con.execute("create table clean.products (product_id bigint, category_id bigint)")
     con.execute("insert into clean.products values (1, 10), (2, 10), (3, 20), (4, 20)")
-    con.execute("create table clean.orders (order_id bigint, user_id bigint, order_date timestamptz)")
+    con.execute(
+        "create table clean.orders (order_id bigint, user_id bigint, order_date timestamptz)"
+    )
     con.execute(
         "insert into clean.orders values (100, 7, '2026-03-01 11:00:00+00'),"
         " (101, 8, '2026-03-01 13:00:00+00')"  # after every interval below: never counted

@@ -76,8 +76,11 @@ def test_a_second_run_reads_only_what_is_new_and_updates_in_place(settings: Sett
     users_stream.run(settings)
     nothing = users_stream.run(settings)
     assert (nothing.read, nothing.upserted) == (0, 0)
-    _write(settings, T0 + 3_600_000, [_registration(1, "Ann", "2026-03-01T13:01:00Z",
-                                                    loyalty_status="Gold")])
+    _write(
+        settings,
+        T0 + 3_600_000,
+        [_registration(1, "Ann", "2026-03-01T13:01:00Z", loyalty_status="Gold")],
+    )
     users_stream.run(settings)
     assert _users(settings) == [(1, "Ann", "Gold")]
 
