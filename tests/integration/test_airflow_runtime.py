@@ -47,6 +47,8 @@ BASE = f"http://127.0.0.1:{PORT}"
 DAG_IDS = ["clickstream_stream", "recommendation_pipeline", "shop_etl", "users_stream"]
 TOKEN = "424242:airflow-runtime-secret"
 START = "2026-11-02T00:00:00Z"
+# Starting Airflow and running whole DAGs (dbt included) takes minutes on 2 cores.
+pytestmark = pytest.mark.timeout(1800)
 
 
 @dataclass

@@ -22,6 +22,7 @@ import polars as pl
 import pyarrow as pa
 
 from vitrina.config import Settings
+from vitrina.contracts.batch import output_schema, validate_table
 from vitrina.pipelines.interval import Interval
 from vitrina.redact import mask_url
 from vitrina.timeutil import utc_now_ms
@@ -31,15 +32,8 @@ __all__ = ["USER_COLUMNS", "UsersStreamReport", "parse_registrations", "run", "u
 log = logging.getLogger(__name__)
 
 CONSUMER = "users_stream"
-USER_COLUMNS = (
-    "user_id",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "registration_date",
-    "loyalty_status",
-)
+# The users table's columns, as its contract names them (a registration carries them all).
+USER_COLUMNS = tuple(output_schema("users").names())
 
 
 @dataclass
@@ -63,8 +57,6 @@ def parse_registrations(payloads: list[tuple[str, bytes]]) -> tuple[pa.Table, li
 
     ``payloads`` are (origin, JSON lines) pairs; a dead letter names its origin and line.
     """
-    from vitrina.contracts.batch import validate_table
-
     records: list[dict[str, Any]] = []
     dead: list[dict[str, Any]] = []
     for origin, payload in payloads:
@@ -102,17 +94,7 @@ def parse_registrations(payloads: list[tuple[str, bytes]]) -> tuple[pa.Table, li
 
 
 def _users(valid: pl.DataFrame) -> pa.Table:
-    schema = pa.schema(
-        [
-            ("user_id", pa.int64()),
-            ("first_name", pa.string()),
-            ("last_name", pa.string()),
-            ("email", pa.string()),
-            ("phone", pa.string()),
-            ("registration_date", pa.timestamp("ms", tz="UTC")),
-            ("loyalty_status", pa.string()),
-        ]
-    )
+    schema = pl.DataFrame(schema=output_schema("users")).to_arrow().schema
     if valid.height == 0:
         return schema.empty_table()
     return valid.select(USER_COLUMNS).sort("user_id").to_arrow().cast(schema)
