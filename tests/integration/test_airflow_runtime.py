@@ -402,39 +402,15 @@ def _start_ms() -> int:
     return parse_instant_ms(START)
 
 
-def _serving_content(stack: Stack) -> tuple[Any, Any]:
-    with open_serving(stack.settings.backend("serving")) as serving:
-        current = serving.snapshot()
-    assert current is not None
-    return current.top.to_pylist(), current.recs.to_pylist()
-
-
-def test_rerunning_the_same_intervals_changes_no_store(stack: Stack) -> None:
-    before = store_hashes(stack)
-    # Alone, a re-run of recommend leaves even the serving store's keys as they were.
-    _dags_test(stack, "recommendation_pipeline", "2026-11-02T02:00:00+00:00")
-    assert store_hashes(stack) == before
-    served = _serving_content(stack)
-    _dags_test(stack, "clickstream_stream", "2026-11-02T03:05:00+00:00")
-    _dags_test(stack, "users_stream", "2026-11-02T03:05:00+00:00")
-    _dags_test(stack, "shop_etl", "2026-11-02T03:00:00+00:00")
-    _dags_test(stack, "recommendation_pipeline", "2026-11-02T02:00:00+00:00")
-    after = store_hashes(stack)
-    for store in ("warehouse", "source", "marts", "windows"):
-        assert after[store] == before[store], store
-    # shop_etl's publish swapped its own set in between, so the same set came back under a
-    # new version id: what readers get is the same.
-    assert _serving_content(stack) == served
-
-
 # -- the running scheduler: REST API, alerts, a fault ---------------------------------------
 
 
-def _trigger(dag_id: str, start: str, end: str) -> str:
+def _trigger(dag_id: str, start: str, end: str, logical_date: str | None = None) -> str:
+    """Trigger a run of [start, end); a second run of an interval needs another logical date."""
     run_id = f"test__{uuid.uuid4().hex[:8]}"
     body = {
         "dag_run_id": run_id,
-        "logical_date": end,
+        "logical_date": logical_date or end,
         "data_interval_start": start,
         "data_interval_end": end,
     }
@@ -511,8 +487,37 @@ def test_serving_unreachable_mid_run_alerts_once_then_recovers(stack: Stack) -> 
         assert serving.current_version() == version_before
         assert serving.top_products(10) == top_before
     # The store is back: the next run of the same interval publishes.
-    again = _trigger(dag, "2026-11-02T02:20:00Z", "2026-11-02T02:30:00Z")
+    again = _trigger(dag, "2026-11-02T02:20:00Z", "2026-11-02T02:30:00Z", "2026-11-02T02:30:01Z")
     assert _wait(dag, again) == "success"
     with open_serving(stack.settings.backend("serving")) as serving:
         assert serving.current_version() != version_before
     _api(f"/api/v2/dags/{dag}", {"is_paused": True}, method="PATCH")
+
+
+# -- re-runs --------------------------------------------------------------------------------
+
+
+def _serving_content(stack: Stack) -> tuple[Any, Any]:
+    with open_serving(stack.settings.backend("serving")) as serving:
+        current = serving.snapshot()
+    assert current is not None
+    return current.top.to_pylist(), current.recs.to_pylist()
+
+
+def test_rerunning_the_same_intervals_changes_no_store(stack: Stack) -> None:
+    _dags_test(stack, "recommendation_pipeline", "2026-11-02T02:00:00+00:00")
+    before = store_hashes(stack)
+    # Alone, a re-run of recommend leaves even the serving store's keys as they were.
+    _dags_test(stack, "recommendation_pipeline", "2026-11-02T02:00:00+00:00")
+    assert store_hashes(stack) == before
+    served = _serving_content(stack)
+    _dags_test(stack, "clickstream_stream", "2026-11-02T03:05:00+00:00")
+    _dags_test(stack, "users_stream", "2026-11-02T03:05:00+00:00")
+    _dags_test(stack, "shop_etl", "2026-11-02T03:00:00+00:00")
+    _dags_test(stack, "recommendation_pipeline", "2026-11-02T02:00:00+00:00")
+    after = store_hashes(stack)
+    for store in ("warehouse", "source", "marts", "windows"):
+        assert after[store] == before[store], store
+    # shop_etl's publish swapped its own set in between, so the same set came back under a
+    # new version id: what readers get is the same.
+    assert _serving_content(stack) == served
