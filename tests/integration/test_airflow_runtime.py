@@ -73,7 +73,7 @@ def _api(path: str, body: dict[str, Any] | None = None, method: str = "GET") -> 
         headers={"Content-Type": "application/json"},
         method=method if body is None else (method if method != "GET" else "POST"),
     )
-    with urllib.request.urlopen(request, timeout=30) as response:
+    with urllib.request.urlopen(request, timeout=60) as response:
         return json.load(response)
 
 
@@ -422,7 +422,11 @@ def _wait(dag_id: str, run_id: str, timeout_s: float = 600) -> str:
     deadline = time.monotonic() + timeout_s
     state = ""
     while time.monotonic() < deadline:
-        state = _api(f"/api/v2/dags/{dag_id}/dagRuns/{run_id}")["state"]
+        try:
+            state = _api(f"/api/v2/dags/{dag_id}/dagRuns/{run_id}")["state"]
+        except OSError:  # one api-server worker on 2 busy cores may answer late: ask again
+            time.sleep(3)
+            continue
         if state in ("success", "failed"):
             return state
         time.sleep(3)
