@@ -486,7 +486,7 @@ def test_serving_unreachable_mid_run_alerts_once_then_recovers(stack: Stack) -> 
     assert lines[0] == f"[vitrina] {dag}.recommend failed ({run_id})"
     assert "try_number: 4" in lines and "task_id: recommend" in lines
     assert any(line.startswith("log_url: http://127.0.0.1:") for line in lines)
-    assert "Error" in lines[-1]
+    assert lines[-1].startswith("vitrina.errors.ServiceUnavailable: serving: Redis unreachable")
     with open_serving(stack.settings.backend("serving")) as serving:
         assert serving.current_version() == version_before
         assert serving.top_products(10) == top_before
