@@ -7,6 +7,7 @@ loaded and jobs imported only inside a running task.
 from __future__ import annotations
 
 import importlib
+import os
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ __all__ = [
     "MARTS",
     "SERVING",
     "START_DATE",
+    "USERS",
     "WAREHOUSE",
     "default_args",
     "on_dag_success",
@@ -33,10 +35,19 @@ CLICK_WINDOWS = Asset("vitrina://eventlog/product_clicks_5m")
 WAREHOUSE = Asset("vitrina://warehouse/shop")
 MARTS = Asset("vitrina://marts/shop")
 SERVING = Asset("vitrina://serving/top_products")
+USERS = Asset("vitrina://source/users")
+
+
+def base_retry_delay(default: timedelta) -> timedelta:
+    """The first retry's delay: the DAG's own, or VITRINA_AIRFLOW_RETRY_DELAY_S seconds for
+    every DAG (tests of the retry path need not wait minutes; the backoff still doubles it)."""
+    value = os.environ.get("VITRINA_AIRFLOW_RETRY_DELAY_S", "").strip()
+    return timedelta(seconds=float(value)) if value else default
 
 
 def default_args(execution_timeout: timedelta, retry_delay: timedelta) -> dict[str, Any]:
     """Retries with exponential backoff, a timeout, and the failure alert, for every task."""
+    retry_delay = base_retry_delay(retry_delay)
     return {
         "owner": "vitrina",
         "retries": 3,
@@ -89,9 +100,9 @@ def run_job(job: str, **options: Any) -> dict[str, str]:
     rows go to XCom as text: the summary, never ids another task would read back.
     """
     from airflow.sdk import get_current_context
-    from vitrina.pipelines.interval import Interval
 
     from vitrina.config import load_settings
+    from vitrina.pipelines.interval import Interval
 
     context = get_current_context()
     interval = Interval(

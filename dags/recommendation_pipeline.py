@@ -1,9 +1,14 @@
 """Every 10 minutes: top products and per-user recommendations into the serving store.
 
-Scores the product click windows of the stream job's output with the order history in the
-warehouse (score = 0.7 × clicks in the latest closed 5-minute window + 0.3 × units ordered;
-top 10, ties by product_id) and swaps the new serving version in atomically. A re-run of
-an interval gives the same set; an empty result keeps the previous one.
+Reads the product click windows that closed in the data interval from the stream job's
+output topic, keeps the latest closed 5-minute window and joins it with the order history in
+the warehouse (score = 0.7 × clicks in that window + 0.3 × units ordered; top 10, ties by
+product_id); per-user recommendations come from the clicks and orders before the interval's
+end. The new set is swapped in atomically as one version.
+
+Everything read is cut at the interval's end, so re-running an interval gives the same set
+and changes nothing; an interval with no closed window keeps the previous set. The task
+calls `vitrina.pipelines.recommend.run(settings, interval)`.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ with vitrina_dag(
 ):
 
     @task(inlets=[CLICK_WINDOWS, WAREHOUSE], outlets=[SERVING])
-    def publish_recommendations() -> dict[str, str]:
-        return run_job("publish")
+    def recommend() -> dict[str, str]:
+        return run_job("recommend")
 
-    publish_recommendations()
+    recommend()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from _vitrina import CLICK_WINDOWS, MARTS, SERVING, WAREHOUSE, run_job, vitrina_dag
+from _vitrina import CLICK_WINDOWS, MARTS, SERVING, USERS, WAREHOUSE, run_job, vitrina_dag
 from airflow.sdk import CronDataIntervalTimetable, task
 
 # A data-interval timetable: each run covers the period before it.
@@ -28,7 +28,7 @@ with vitrina_dag(
     retry_delay=timedelta(minutes=1),
 ):
 
-    @task(inlets=[CLICK_WINDOWS], outlets=[WAREHOUSE])
+    @task(inlets=[CLICK_WINDOWS, USERS], outlets=[WAREHOUSE])
     def ingest() -> dict[str, str]:
         return run_job("ingest")
 

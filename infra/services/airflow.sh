@@ -5,6 +5,8 @@
 #   bash infra/services/airflow.sh down     stop the four processes by PID
 #   bash infra/services/airflow.sh status   one line per process, then the UI's URL; exit 0 if all up
 #   bash infra/services/airflow.sh env      the AIRFLOW__* settings used (secrets left out)
+#   bash infra/services/airflow.sh connections   the connections generated from the profile
+#                                                (ids and URLs, passwords masked)
 # Needs .venv-airflow (`make airflow-venv`) and PostgreSQL (`bash infra/services.sh up postgres`).
 # See docs/orchestration.md.
 set -euo pipefail
@@ -19,7 +21,8 @@ AIRFLOW_VENV=${VITRINA_AIRFLOW_VENV:-$ROOT_DIR/.venv-airflow}
 # Not 8080/8081 (Spark's UIs), 8793/8794 (Airflow's own log servers for tasks and triggers).
 AIRFLOW_PORT=${VITRINA_AIRFLOW_PORT:-8780}
 AIRFLOW_DB=${VITRINA_AIRFLOW_DB:-airflow}
-AIRFLOW_PARALLELISM=${VITRINA_AIRFLOW_PARALLELISM:-4}
+# Two cores: two task processes at once (the jobs are CPU-bound: DuckDB, dbt, polars).
+AIRFLOW_PARALLELISM=${VITRINA_AIRFLOW_PARALLELISM:-2}
 COMPONENTS=(api-server scheduler dag-processor triggerer)
 for _c in "${COMPONENTS[@]}"; do PROC_MATCH[airflow-$_c]="airflow $_c"; done
 PROC_MATCH[airflow-api-server]="airflow api" # it renames itself "airflow api_server -- host:..."
@@ -45,7 +48,7 @@ airflow_env() {
   export AIRFLOW__CORE__DAGS_FOLDER="$ROOT_DIR/dags"
   export AIRFLOW__CORE__LOAD_EXAMPLES=False
   export AIRFLOW__CORE__EXECUTOR=LocalExecutor
-  # Two cores: a few task processes at once, one parser, one api-server worker.
+  # One parser, one api-server worker: the rest of the two cores is for the tasks.
   export AIRFLOW__CORE__PARALLELISM=$AIRFLOW_PARALLELISM
   export AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG=$AIRFLOW_PARALLELISM
   export AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES=1
@@ -67,6 +70,21 @@ airflow_env() {
   AIRFLOW__API_AUTH__JWT_SECRET=$(cat "$(secret_file jwt_secret 'import secrets; print(secrets.token_urlsafe(32))')")
   AIRFLOW__CORE__FERNET_KEY=$(cat "$(secret_file fernet_key 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')")
   export AIRFLOW__API_AUTH__JWT_SECRET AIRFLOW__CORE__FERNET_KEY
+  load_connections
+}
+
+# The profile's backends and the alert secrets as AIRFLOW_CONN_* variables: written by vitrina
+# to a file of mode 600 and sourced here, so no secret is on a command line or printed.
+load_connections() {
+  local file
+  file="$(home_dir)/connections.env"
+  mkdir -p "$(home_dir)"
+  "$AIRFLOW_VENV/bin/python" -m vitrina.airflow.connections --write "$file" \
+    || die "airflow: cannot generate the connections from the vitrina profile"
+  set -a
+  # shellcheck disable=SC1090
+  source "$file"
+  set +a
 }
 
 create_database() {
@@ -153,5 +171,6 @@ case ${1:-} in
   down) cmd_down ;;
   status) cmd_status ;;
   env) airflow_env && env | grep '^AIRFLOW__' | grep -v -e JWT_SECRET -e FERNET_KEY | sort ;;
-  *) die "usage: bash infra/services/airflow.sh up|down|status|env" ;;
+  connections) airflow_env && "$AIRFLOW_VENV/bin/python" -m vitrina.airflow.connections --list ;;
+  *) die "usage: bash infra/services/airflow.sh up|down|status|env|connections" ;;
 esac

@@ -21,11 +21,8 @@ VENV = Path(os.environ.get("VITRINA_AIRFLOW_VENV", ROOT / ".venv-airflow"))
 EXPECTED: dict[str, tuple[str, float | str, list[str]]] = {
     "shop_etl": ("CronDataIntervalTimetable", "0 * * * *", ["ingest", "transform", "publish"]),
     "clickstream_stream": ("DeltaDataIntervalTimetable", 60.0, ["stream"]),
-    "recommendation_pipeline": (
-        "DeltaDataIntervalTimetable",
-        600.0,
-        ["publish_recommendations"],
-    ),
+    "recommendation_pipeline": ("DeltaDataIntervalTimetable", 600.0, ["recommend"]),
+    "users_stream": ("DeltaDataIntervalTimetable", 300.0, ["upsert_users"]),
 }
 
 _DESCRIBE = r"""
@@ -185,10 +182,8 @@ def test_assets_connect_producers_and_consumers(dagbag: dict[str, Any]) -> None:
         "vitrina://eventlog/product_clicks_5m": {"clickstream_stream.stream"},
         "vitrina://warehouse/shop": {"shop_etl.ingest"},
         "vitrina://marts/shop": {"shop_etl.transform"},
-        "vitrina://serving/top_products": {
-            "shop_etl.publish",
-            "recommendation_pipeline.publish_recommendations",
-        },
+        "vitrina://serving/top_products": {"shop_etl.publish", "recommendation_pipeline.recommend"},
+        "vitrina://source/users": {"users_stream.upsert_users"},
     }
     # Every Asset a task reads is written by some task: no dangling consumer.
     assert consumed == set(produced) - {"vitrina://serving/top_products"}

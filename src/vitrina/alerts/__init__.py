@@ -1,5 +1,8 @@
 """Alerts: one small interface, a leaf per channel (log, Telegram, e-mail), chosen by URL scheme.
 
+The channels are backends of the ``alerts`` role in :mod:`vitrina.backends` (so the profile's
+scheme is checked when it loads, and a channel's module is imported only when it is opened).
+
 ``backends.alerts`` names one URL or several separated by commas (a Telegram chat *and* a
 mailbox). Sending never raises: a channel that cannot send (no credentials, server down) logs
 one warning and the task it reports on goes on. Secret values never reach a log line or a
@@ -13,10 +16,8 @@ import re
 from collections.abc import Callable, Mapping
 
 from vitrina.alerts.base import AlertChannel, Credentials
-from vitrina.alerts.log import LogChannel
 from vitrina.alerts.message import Alert, error_tail, redact
-from vitrina.alerts.smtp import SmtpChannel
-from vitrina.alerts.telegram import TelegramChannel
+from vitrina.backends import factory, schemes
 from vitrina.errors import UsageError
 
 __all__ = [
@@ -32,13 +33,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("vitrina.alerts")
-
-_CHANNELS: dict[str, Callable[[str, Credentials], AlertChannel]] = {
-    "log": LogChannel,
-    "telegram": TelegramChannel,
-    "smtp": SmtpChannel,
-    "smtps": SmtpChannel,
-}
 
 # A comma starts the next URL only before a scheme: ``smtp://h?to=a@x,b@y`` stays one URL.
 _URL_SEPARATOR = re.compile(r",(?=\s*[A-Za-z][A-Za-z0-9+.-]*://)")
@@ -59,10 +53,12 @@ def open_channels(urls: str, credentials: Credentials | None = None) -> list[Ale
         if not url:
             continue
         scheme = url.partition("://")[0].lower()
-        if scheme not in _CHANNELS:
-            allowed = ", ".join(f"{s}://" for s in _CHANNELS)
+        known = schemes("alerts")
+        if scheme not in known:
+            allowed = ", ".join(f"{s}://" for s in known)
             raise UsageError(f"alerts URL scheme {scheme!r} unsupported (allowed: {allowed})")
-        channels.append(_CHANNELS[scheme](url, credentials or Credentials()))
+        make: Callable[[str, Credentials], AlertChannel] = factory("alerts", url)
+        channels.append(make(url, credentials or Credentials()))
     return channels
 
 

@@ -6,12 +6,14 @@ import logging
 
 from vitrina.alerts.base import AlertChannel
 from vitrina.alerts.message import Alert, redact
+from vitrina.backends import register
 
 __all__ = ["LogChannel"]
 
 log = logging.getLogger("vitrina.alerts")
 
 
+@register("alerts", "log")
 class LogChannel(AlertChannel):
     """Writes each alert to the ``vitrina.alerts`` logger: failures as errors."""
 

@@ -6,7 +6,7 @@ import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from vitrina.config import mask_secrets
+from vitrina.redact import mask_text
 
 __all__ = ["Alert", "error_tail", "redact"]
 
@@ -64,15 +64,8 @@ def error_tail(exc: BaseException | str | None, lines: int = TAIL_LINES) -> str:
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` without the given secret values, and with URL passwords masked."""
+    """``text`` without the given secret values, and with every credential that
+    :func:`vitrina.redact.mask_text` finds (URL passwords, ``password=...`` pairs) masked."""
     for secret in sorted((s for s in secrets if s), key=len, reverse=True):
         text = text.replace(secret, MASK)
-    return " ".join(_mask_word(w) for w in text.split(" ")) if "://" in text else text
-
-
-def _mask_word(word: str) -> str:
-    try:
-        return str(mask_secrets(word))
-    except ValueError:  # a malformed URL-looking word (bad port): hide what follows the scheme
-        head, _, _ = word.partition("://")
-        return f"{head}://{MASK}"
+    return mask_text(text)

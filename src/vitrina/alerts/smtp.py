@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from vitrina.alerts.base import AlertChannel
 from vitrina.alerts.message import Alert
+from vitrina.backends import register
 
 __all__ = ["SmtpChannel"]
 
@@ -21,6 +22,7 @@ TIMEOUT_S = 10.0
 DEFAULT_FROM = "vitrina@localhost"
 
 
+@register("alerts", "smtp", "smtps")
 class SmtpChannel(AlertChannel):
     """Sends the alert as a plain-text e-mail to the URL's recipients."""
 

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from vitrina.alerts.base import AlertChannel
 from vitrina.alerts.message import Alert
+from vitrina.backends import register
 
 __all__ = ["TelegramChannel"]
 
@@ -21,6 +22,7 @@ DEFAULT_HOST = "api.telegram.org"
 TIMEOUT_S = 10.0
 
 
+@register("alerts", "telegram")
 class TelegramChannel(AlertChannel):
     """Sends the alert's text to one chat."""
 
