@@ -30,7 +30,7 @@ with vitrina_dag(
 
     @task(inlets=[CLICK_WINDOWS, USERS], outlets=[WAREHOUSE])
     def ingest() -> dict[str, str]:
-        return run_job("ingest")
+        return run_job("ingest", domain="shop")  # social_etl ingests the social domain
 
     @task(inlets=[WAREHOUSE], outlets=[MARTS])
     def transform() -> dict[str, str]:

@@ -11,7 +11,7 @@ from vitrina.cli import main
 from vitrina.config import load_settings
 from vitrina.ingest.load import ensure_tables
 from vitrina.warehouse import dbt_target, open_warehouse
-from vitrina.warehouse.transform import dbt_profile, dbt_vars, run_transform
+from vitrina.warehouse.transform import THREADS, dbt_profile, dbt_vars, run_transform
 
 MARTS = (
     "popular_products",
@@ -85,7 +85,7 @@ def test_profile_env_and_vars_from_settings(tmp_path: Path) -> None:
                     "schema": "public",
                     # the password stays out of the file: dbt reads it from the environment
                     "password": "{{ env_var('DBT_VITRINA_SECRET_PASSWORD') }}",
-                    "threads": 2,
+                    "threads": THREADS,
                 }
             },
         }
