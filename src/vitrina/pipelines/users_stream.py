@@ -27,7 +27,7 @@ from vitrina.pipelines.interval import Interval
 from vitrina.redact import mask_url
 from vitrina.timeutil import utc_now_ms
 
-__all__ = ["USER_COLUMNS", "UsersStreamReport", "parse_registrations", "run", "upsert_sql"]
+__all__ = ["USER_COLUMNS", "UsersStreamReport", "parse_registrations", "run"]
 
 log = logging.getLogger(__name__)
 
@@ -100,37 +100,10 @@ def _users(valid: pl.DataFrame) -> pa.Table:
     return valid.select(USER_COLUMNS).sort("user_id").to_arrow().cast(schema)
 
 
-def upsert_sql(staging: str) -> str:
-    """Insert new users, update changed ones, leave equal rows untouched (same on both engines)."""
-    cols = ", ".join(USER_COLUMNS)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in USER_COLUMNS[1:])
-    changed = " or ".join(f"users.{c} is distinct from excluded.{c}" for c in USER_COLUMNS[1:])
-    return (
-        f"insert into users ({cols}) select {cols} from {staging} "
-        f"on conflict (user_id) do update set {updates} where {changed}"
-    )
-
-
 def _upsert(source: Any, users: pa.Table) -> None:
-    """Upsert into the source's ``users`` in one transaction (PostgreSQL or DuckDB)."""
-    con = source.con
-    if type(source).__name__ == "PostgresSource":
-        with con.transaction(), con.cursor() as cur:
-            cur.execute("create temporary table _users (like users) on commit drop")
-            with cur.copy(f"copy _users ({', '.join(USER_COLUMNS)}) from stdin") as copy:
-                for row in zip(*(c.to_pylist() for c in users.columns), strict=True):
-                    copy.write_row(row)
-            cur.execute(upsert_sql("_users"))
-        return
-    con.execute("begin transaction")
-    try:
-        con.register("_users", users)
-        con.execute(upsert_sql("_users"))
-        con.unregister("_users")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+    """Upsert into the source's ``users`` in one transaction: new users are inserted, changed
+    ones updated, equal rows left untouched (their ``updated_at`` too)."""
+    source.apply_changes({"users": users}, {})
 
 
 def run(settings: Settings, interval: Interval | None = None) -> UsersStreamReport:

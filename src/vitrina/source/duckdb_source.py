@@ -121,8 +121,11 @@ def upsert_sql(name: str, columns: list[str], updated_at: str | None) -> list[st
         cols.append(UPDATED_AT)
         values.append(updated_at)
     statements = []
-    if sets:
-        statements.append(f"update {name} t set {', '.join(sets)} from _incoming i where {on}")
+    changed = " or ".join(f"t.{c} is distinct from i.{c}" for c in columns if c not in keys)
+    if changed:  # a row equal to what the source holds is left alone (its updated_at too)
+        statements.append(
+            f"update {name} t set {', '.join(sets)} from _incoming i where {on} and ({changed})"
+        )
     statements.append(
         f"insert into {name} ({', '.join(cols)}) select {', '.join(values)} from _incoming i "
         f"where not exists (select 1 from {name} t where {on})"

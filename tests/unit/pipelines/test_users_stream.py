@@ -85,7 +85,24 @@ def test_a_second_run_reads_only_what_is_new_and_updates_in_place(settings: Sett
     assert _users(settings) == [(1, "Ann", "Gold")]
 
 
-def test_upsert_leaves_equal_rows_alone() -> None:
-    sql = users_stream.upsert_sql("_users")
-    assert "on conflict (user_id) do update" in sql
-    assert "users.email is distinct from excluded.email" in sql
+def test_an_equal_registration_leaves_the_row_and_its_updated_at_alone(
+    settings: Settings,
+) -> None:
+    def updated_at() -> object:
+        with duckdb.connect(str(settings.data_dir / "source.duckdb"), read_only=True) as con:
+            return con.execute("select updated_at from users where user_id = 1").fetchall()[0][0]
+
+    _write(settings, T0, [_registration(1, "Ann", "2026-03-01T12:01:00Z")])
+    users_stream.run(settings)
+    first = updated_at()
+    _write(settings, T0 + 60_000, [_registration(1, "Ann", "2026-03-01T12:01:00Z")])
+    users_stream.run(settings)
+    assert updated_at() == first  # the same values: not rewritten
+    _write(
+        settings,
+        T0 + 120_000,
+        [_registration(1, "Ann", "2026-03-01T12:01:00Z", loyalty_status="Gold")],
+    )
+    users_stream.run(settings)
+    assert updated_at() > first  # type: ignore[operator]
+    assert _users(settings) == [(1, "Ann", "Gold")]
