@@ -363,8 +363,12 @@ def _airflow_env(stack: Stack) -> dict[str, str]:
 
 
 def _users(settings: Settings) -> list[tuple[Any, ...]]:
+    """The users' contract fields (``updated_at`` is the source's own bookkeeping)."""
+    from vitrina.source import contract_columns
+
+    cols = ", ".join(contract_columns("users"))
     with psycopg.connect(settings.backend("source")) as con:
-        return con.execute("select * from users order by user_id").fetchall()
+        return con.execute(f"select {cols} from users order by user_id").fetchall()
 
 
 def test_dags_test_of_every_dag_fills_the_stores(stack: Stack) -> None:

@@ -24,6 +24,7 @@ __all__ = [
     "SourceDB",
     "contract_columns",
     "open_source",
+    "read_order",
     "schema_sql",
 ]
 
@@ -44,6 +45,15 @@ class SourceDB(Protocol):
 def contract_columns(entity: str) -> list[str]:
     """The contract's fields of a source table (``updated_at`` left out)."""
     return [name for name, _ in field_kinds(entity)]
+
+
+def read_order(entity: str) -> str:
+    """``order by`` every contract field, key first: the same rows in the same order on every
+    read (the source enforces no keys, so a key alone may tie)."""
+    from vitrina.contracts.registry import contract_for
+
+    keys = list(contract_for(entity).key_columns())
+    return ", ".join(keys + [c for c in contract_columns(entity) if c not in keys])
 
 
 def schema_sql() -> str:

@@ -11,7 +11,14 @@ import pyarrow as pa
 from vitrina.backends import register
 from vitrina.contracts.registry import contract_for
 from vitrina.errors import BackendError, UsageError
-from vitrina.source import DELETIONS, ENTITY_TABLES, UPDATED_AT, contract_columns, schema_sql
+from vitrina.source import (
+    DELETIONS,
+    ENTITY_TABLES,
+    UPDATED_AT,
+    contract_columns,
+    read_order,
+    schema_sql,
+)
 
 __all__ = ["DuckDBSource", "upsert_sql"]
 
@@ -98,7 +105,9 @@ class DuckDBSource:
     def read_table(self, name: str) -> pa.Table:
         _check(name)
         cols = ", ".join(contract_columns(name))
-        return self.con.sql(f"select {cols} from {name} order by 1").to_arrow_table()
+        return self.con.sql(
+            f"select {cols} from {name} order by {read_order(name)}"
+        ).to_arrow_table()
 
     def close(self) -> None:
         self.con.close()

@@ -10,7 +10,7 @@ import pyarrow as pa
 from vitrina.backends import register
 from vitrina.contracts.registry import contract_for
 from vitrina.errors import BackendError
-from vitrina.source import ENTITY_TABLES, contract_columns, schema_sql
+from vitrina.source import ENTITY_TABLES, contract_columns, read_order, schema_sql
 from vitrina.source.duckdb_source import _check, upsert_sql
 
 __all__ = ["PostgresSource", "tracking_sql"]
@@ -97,7 +97,10 @@ class PostgresSource:
     def read_table(self, name: str) -> pa.Table:
         _check(name)
         with self.con.cursor() as cur:
-            cur.execute(f"select {', '.join(contract_columns(name))} from {name} order by 1")
+            cur.execute(
+                f"select {', '.join(contract_columns(name))} from {name} "
+                f"order by {read_order(name)}"
+            )
             names = [d.name for d in cur.description or []]
             rows = cur.fetchall()
         return pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
