@@ -31,13 +31,9 @@ following as (
 ),
 
 shared as (
-    select
-        p.user_id,
-        sum(case when s.kind = 'repost' then 1 else 0 end) as reposts,
-        sum(case when s.kind = 'quote' then 1 else 0 end) as quotes
-    from {{ ref('fct_social_shares') }} as s
-    inner join {{ ref('fct_social_posts') }} as p on p.post_id = s.post_id
-    where s.user_id <> p.user_id
+    -- self-shares are already left out per post
+    select user_id, sum(reposts) as reposts, sum(quotes) as quotes
+    from {{ ref('social_post_virality') }}
     group by 1
 ),
 
