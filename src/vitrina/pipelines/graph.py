@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from vitrina.config import Settings
+from vitrina.errors import PipelineError
 from vitrina.pipelines.interval import Interval
 from vitrina.warehouse import Warehouse, open_warehouse
 from vitrina.warehouse.base import quote_ident
@@ -93,6 +94,10 @@ def run(settings: Settings, interval: Interval | None = None) -> GraphReport:
 
     started = time.perf_counter()
     with open_warehouse(settings.backend("warehouse")) as wh:
+        if not has_social_data(wh):
+            raise PipelineError(
+                "the warehouse holds no social users: run `vitrina ingest --domain social` first"
+            )
         inputs = {
             key: _read(wh, table, cols, order) for key, (table, cols, order) in INPUTS.items()
         }

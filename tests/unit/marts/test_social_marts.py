@@ -22,6 +22,7 @@ from tests.support.social_warehouse import load_social
 from vitrina.config import Settings, load_settings
 from vitrina.contracts.registry import DOMAINS
 from vitrina.contracts.storage import arrow_schema
+from vitrina.errors import PipelineError
 from vitrina.marts.publish import PublishReport, run_publish
 from vitrina.marts.store import open_marts
 from vitrina.pipelines import graph as graph_job
@@ -492,3 +493,9 @@ def test_topic_discussion_ties_and_a_topic_nobody_discusses(built: Built) -> Non
         for r in built.published[0]["social_topic_discussion"]
     ]
     assert sorted(rows) == [(1, 1, "cats", 2), (2, 2, "dogs", 2), (3, 3, "taxes", 0)]
+
+
+def test_graph_job_without_social_data_says_what_to_run(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path, environ={}, cwd=tmp_path)
+    with pytest.raises(PipelineError, match="vitrina ingest --domain social"):
+        graph_job.run(settings)
