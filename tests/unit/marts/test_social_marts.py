@@ -268,3 +268,24 @@ def test_graph_job_without_social_data_says_what_to_run(tmp_path: Path) -> None:
     settings = load_settings(data_dir=tmp_path, environ={}, cwd=tmp_path)
     with pytest.raises(PipelineError, match="vitrina ingest --domain social"):
         graph_job.run(settings)
+
+
+def test_social_marts_publish_exactly_the_pinned_columns(built: Built) -> None:
+    pinned = {
+        "social_daily_activity": "day posts comments reactions interactions_per_post dau wau "
+        "dau_wau_ratio",
+        "social_user_metrics": "user_id username friends followers following pagerank reach_1 "
+        "reach_2 reach_3 reposts quotes",
+        "social_friendship_depth": "depth pairs",
+        "social_network_summary": "users avg_friends avg_followers mean_path_length max_depth "
+        "sampled_sources",
+        "social_post_virality": "post_id user_id kind created_at views reposts quotes "
+        "time_to_1000_views_s",
+        "social_community_metrics": "community_id name kind topic members members_growth_7d "
+        "posts comments reactions moderators complaints active_members_7d engagement_ratio",
+        "social_topic_discussion": "topic_id name comments rank",
+    }
+    with open_marts(built.settings.backend("marts")) as ms:
+        for mart, columns in pinned.items():
+            got = ms.query_arrow(f"select * from {mart} limit 0").column_names
+            assert got == columns.split(), mart
