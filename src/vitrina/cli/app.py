@@ -55,6 +55,7 @@ _COMMAND_MODULES = (
     "vitrina.cli.run_cmd",
     "vitrina.cli.bench_cmd",
     "vitrina.cli.ingest_cmd",
+    "vitrina.cli.graph_cmd",
     "vitrina.cli.transform_cmd",
     "vitrina.cli.query_cmd",
     "vitrina.cli.publish_cmd",

@@ -30,6 +30,7 @@ from vitrina.serve.recommend import recommend
 from vitrina.stepstatus import read_status
 from vitrina.warehouse import Warehouse, open_warehouse
 from vitrina.warehouse.base import quote_ident
+from vitrina.warehouse.transform import TAGGED_DOMAINS, mart_domains
 
 __all__ = [
     "DIMENSIONS",
@@ -102,11 +103,13 @@ class PublishReport:
     marts_url: str
     serving_url: str
     marts: tuple[MartResult, ...]
-    serving: PublishOutcome
+    serving: PublishOutcome | None  # None: no shop data, nothing to serve
 
     def rows(self) -> list[tuple[str, str]]:
         out = [("marts store", mask_secrets(self.marts_url))]
         out += [(f"mart {m.name}", f"{m.rows} rows ({m.status})") for m in self.marts]
+        if self.serving is None:
+            return [*out, ("serving store", "skipped (no shop data)")]
         out += [
             ("serving store", mask_secrets(self.serving_url)),
             ("serving version", f"{self.serving.version or '-'} ({self.serving.status})"),
@@ -273,7 +276,8 @@ def _check_dimensions(specs: tuple[MartSpec, ...]) -> list[str]:
             f"meta.denormalise names unknown dimensions {sorted(unknown)} "
             f"(known: {', '.join(sorted(DIMENSIONS))})"
         )
-    return sorted(wanted | {"product"})
+    shop = any(s.domain not in TAGGED_DOMAINS for s in specs)
+    return sorted(wanted | ({"product"} if shop else set()))
 
 
 def publish_marts(
@@ -305,13 +309,23 @@ def run_publish(settings: Settings) -> PublishReport:
     """Publish marts and serving data from the profile's warehouse."""
     check_fresh(settings.data_dir)
     specs = published_marts(settings)
-    if TOP_MART not in {s.name for s in specs}:
-        raise PipelineError(f"the dbt manifest publishes no {TOP_MART} mart (serving needs it)")
-    top_spec = next(s for s in specs if s.name == TOP_MART)
     with open_warehouse(settings.backend("warehouse")) as wh:
+        # A domain without data has no marts built: skip them rather than fail.
+        built = mart_domains(wh)
+        specs = tuple(s for s in specs if s.domain in built)
         _check_present(wh, specs)
         with open_marts(settings.backend("marts")) as store:
             marts = publish_marts(store, wh, specs)
+        if "shop" not in built:
+            return PublishReport(
+                marts_url=settings.backend("marts"),
+                serving_url=settings.backend("serving"),
+                marts=marts,
+                serving=None,
+            )
+        if TOP_MART not in {s.name for s in specs}:
+            raise PipelineError(f"the dbt manifest publishes no {TOP_MART} mart (serving needs it)")
+        top_spec = next(s for s in specs if s.name == TOP_MART)
         # The serving set's inputs: per-user and per-product aggregates, not event rows.
         top = wh.query_arrow(_select(top_spec))
         clicks = wh.query_arrow(_sql("wh_recs_user_category_clicks", clean=CLEAN_SCHEMA))

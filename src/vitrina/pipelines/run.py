@@ -10,7 +10,7 @@ from typing import Protocol
 
 from vitrina.config import Settings
 from vitrina.contracts.registry import pipeline_domains
-from vitrina.pipelines import ingest, publish, simulate, stream, transform
+from vitrina.pipelines import graph, ingest, publish, simulate, stream, transform
 from vitrina.pipelines.interval import Interval, Report, default_interval
 
 __all__ = ["STEPS", "RunReport", "run", "run_all"]
@@ -78,6 +78,26 @@ def _ingest(
     return ingest.run(settings, domain=domain)
 
 
+@dataclass(frozen=True)
+class _Skipped:
+    reason: str
+
+    def rows(self) -> list[tuple[str, str]]:
+        return [("skipped", self.reason)]
+
+
+def _graph(
+    settings: Settings, interval: Interval, progress: Progress | None, /, *, domain: str = "all"
+) -> Report:
+    # Before transform, so one dbt build makes every mart, the social ones from graph.*.
+    from vitrina.warehouse import open_warehouse
+
+    with open_warehouse(settings.backend("warehouse")) as wh:
+        if not graph.has_social_data(wh):
+            return _Skipped("no social data")
+    return graph.run(settings, interval)
+
+
 def _transform(
     settings: Settings, interval: Interval, progress: Progress | None, /, *, domain: str = "all"
 ) -> Report:
@@ -96,6 +116,7 @@ STEPS: list[tuple[str, Step]] = [
     ("simulate", _simulate),
     ("stream", _stream),
     ("ingest", _ingest),
+    ("graph", _graph),
     ("transform", _transform),
     ("publish", _publish),
 ]

@@ -25,6 +25,7 @@ __all__ = [
     "dbt_profile",
     "dbt_vars",
     "domain_selection",
+    "mart_domains",
     "project_dir",
     "run_transform",
 ]
@@ -114,6 +115,17 @@ def domain_selection(wh: Warehouse) -> list[str]:
         return ["--select", " ".join(f"tag:{d}" for d in tagged)]
     absent = [f"tag:{d}" for d in TAGGED_DOMAINS if d not in held]
     return ["--exclude", " ".join(absent)] if absent else []
+
+
+def mart_domains(wh: Warehouse) -> set[str]:
+    """The domains whose models :func:`domain_selection` builds (publish skips the others)."""
+    from vitrina.contracts.registry import DOMAINS
+
+    held = {d for d, tables in DOMAINS.items() if any(_holds_rows(wh, t) for t in tables)}
+    untagged = {d for d in DOMAINS if d not in TAGGED_DOMAINS}
+    if held and held <= set(TAGGED_DOMAINS):
+        return held
+    return untagged | (held & set(TAGGED_DOMAINS))
 
 
 @contextlib.contextmanager

@@ -245,7 +245,8 @@ def test_empty_stream_table_keeps_the_windows(settings: Settings) -> None:
 
 def test_the_manifest_lists_the_published_marts_with_their_meta(settings: Settings) -> None:
     specs = {s.name: s for s in published_marts(settings)}
-    assert tuple(specs) == MARTS
+    # The social marts are checked with their own data (test_social_marts.py).
+    assert tuple(n for n, s in specs.items() if s.domain != "social") == MARTS
     facts = specs["orders_facts"]
     assert (facts.domain, facts.grain, facts.order_by, facts.engine, facts.denormalise) == (
         "shop",

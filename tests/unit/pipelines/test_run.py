@@ -37,6 +37,7 @@ def test_every_step_ran(faulty_run: tuple[Settings, RunReport]) -> None:
         "simulate",
         "stream",
         "ingest",
+        "graph",
         "transform",
         "publish",
     ]
