@@ -19,6 +19,9 @@ __all__ = [
     "CLICK_WINDOWS",
     "MARTS",
     "SERVING",
+    "SOCIAL_GRAPH",
+    "SOCIAL_MARTS",
+    "SOCIAL_WAREHOUSE",
     "START_DATE",
     "USERS",
     "WAREHOUSE",
@@ -36,6 +39,9 @@ WAREHOUSE = Asset("vitrina://warehouse/shop")
 MARTS = Asset("vitrina://marts/shop")
 SERVING = Asset("vitrina://serving/top_products")
 USERS = Asset("vitrina://source/users")
+SOCIAL_WAREHOUSE = Asset("vitrina://warehouse/social")
+SOCIAL_GRAPH = Asset("vitrina://warehouse/graph")
+SOCIAL_MARTS = Asset("vitrina://marts/social")
 
 
 def base_retry_delay(default: timedelta) -> timedelta:

@@ -23,6 +23,11 @@ EXPECTED: dict[str, tuple[str, float | str, list[str]]] = {
     "clickstream_stream": ("DeltaDataIntervalTimetable", 60.0, ["stream"]),
     "recommendation_pipeline": ("DeltaDataIntervalTimetable", 600.0, ["recommend"]),
     "users_stream": ("DeltaDataIntervalTimetable", 300.0, ["upsert_users"]),
+    "social_etl": (
+        "CronDataIntervalTimetable",
+        "30 * * * *",
+        ["ingest", "graph", "transform", "publish"],
+    ),
 }
 
 _DESCRIBE = r"""
@@ -184,6 +189,9 @@ def test_assets_connect_producers_and_consumers(dagbag: dict[str, Any]) -> None:
         "vitrina://marts/shop": {"shop_etl.transform"},
         "vitrina://serving/top_products": {"shop_etl.publish", "recommendation_pipeline.recommend"},
         "vitrina://source/users": {"users_stream.upsert_users"},
+        "vitrina://warehouse/social": {"social_etl.ingest"},
+        "vitrina://warehouse/graph": {"social_etl.graph"},
+        "vitrina://marts/social": {"social_etl.transform"},
     }
     # Every Asset a task reads is written by some task: no dangling consumer.
     assert consumed == set(produced) - {"vitrina://serving/top_products"}
