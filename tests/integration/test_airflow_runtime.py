@@ -44,7 +44,13 @@ SCRIPT = ROOT / "infra" / "services" / "airflow.sh"
 VENV = Path(os.environ.get("VITRINA_AIRFLOW_VENV", ROOT / ".venv-airflow"))
 PORT = 8781  # not the 8780 of a developer's own Airflow
 BASE = f"http://127.0.0.1:{PORT}"
-DAG_IDS = ["clickstream_stream", "recommendation_pipeline", "shop_etl", "users_stream"]
+DAG_IDS = [
+    "clickstream_stream",
+    "recommendation_pipeline",
+    "shop_etl",
+    "social_etl",
+    "users_stream",
+]
 TOKEN = "424242:airflow-runtime-secret"
 START = "2026-11-02T00:00:00Z"
 # Starting Airflow and running whole DAGs (dbt included) takes minutes on 2 cores.
