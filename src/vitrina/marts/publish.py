@@ -305,8 +305,8 @@ def _publish_click_windows(store: MartsStore) -> MartResult:
     return MartResult(name, rows, "replaced")
 
 
-def run_publish(settings: Settings) -> PublishReport:
-    """Publish marts and serving data from the profile's warehouse."""
+def run_publish(settings: Settings, *, serving: bool = True) -> PublishReport:
+    """Publish marts and, unless ``serving`` is false, serving data from the profile's warehouse."""
     check_fresh(settings.data_dir)
     specs = published_marts(settings)
     with open_warehouse(settings.backend("warehouse")) as wh:
@@ -316,7 +316,7 @@ def run_publish(settings: Settings) -> PublishReport:
         _check_present(wh, specs)
         with open_marts(settings.backend("marts")) as store:
             marts = publish_marts(store, wh, specs)
-        if "shop" not in built:
+        if not serving or "shop" not in built:
             return PublishReport(
                 marts_url=settings.backend("marts"),
                 serving_url=settings.backend("serving"),
