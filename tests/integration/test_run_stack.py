@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-import psycopg
 import pytest
 import redis
 
@@ -16,17 +15,11 @@ from vitrina.serve import open_serving
 
 
 @pytest.fixture(scope="module")
-def scratch_databases(postgres_url: str) -> Iterator[tuple[str, str]]:
-    """A warehouse and a source database of their own, dropped afterwards."""
-    names = [f"vitrina_run_{uuid.uuid4().hex[:8]}_{kind}" for kind in ("wh", "src")]
-    with psycopg.connect(postgres_url, autocommit=True) as con:
-        for name in names:
-            con.execute(f"create database {name}")
-    base = postgres_url.rsplit("/", 1)[0]
-    yield f"{base}/{names[0]}", f"{base}/{names[1]}"
-    with psycopg.connect(postgres_url, autocommit=True) as con:
-        for name in names:
-            con.execute(f"drop database if exists {name} with (force)")
+def scratch_databases(
+    scratch_databases_factory: Callable[[str], tuple[str, str]],
+) -> tuple[str, str]:
+    """A warehouse and a source database of their own."""
+    return scratch_databases_factory("vitrina_run")
 
 
 @pytest.fixture(scope="module")
