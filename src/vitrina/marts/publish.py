@@ -343,8 +343,8 @@ def run_publish(settings: Settings, *, serving: bool = True) -> PublishReport:
     top = top.sort_by([("rank", "ascending"), ("product_id", "ascending")]).slice(
         0, settings.scoring.top_n
     )
-    with open_serving(settings.backend("serving")) as serving:
-        outcome = serving.publish(top, recs)
+    with open_serving(settings.backend("serving")) as serving_store:
+        outcome = serving_store.publish(top, recs)
     return PublishReport(
         marts_url=settings.backend("marts"),
         serving_url=settings.backend("serving"),
