@@ -231,3 +231,18 @@ def test_verbose_is_global_before_or_after_the_command(
 ) -> None:
     assert main(["config", "show", "--json", "-v", "--data-dir", str(tmp_path)]) == 0
     assert orjson.loads(capsys.readouterr().out)["stream"]["size"] == "5m"
+
+
+def test_a_missing_optional_package_is_one_line_naming_its_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As on a machine with only the local extra: importing pyspark fails.
+    monkeypatch.setitem(__import__("sys").modules, "pyspark", None)
+    monkeypatch.setitem(__import__("sys").modules, "pyspark.sql", None)
+    code = main(["--data-dir", str(tmp_path), "replicate", "--engine", "spark"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert err == [
+        "vitrina: error: this command needs the Python package pyspark, "
+        "which is not installed: pip install 'vitrina[spark]'"
+    ]
