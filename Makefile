@@ -65,7 +65,7 @@ AIRFLOW_VENV ?= .venv-airflow
 $(AIRFLOW_VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(AIRFLOW_VENV)
 	$(AIRFLOW_VENV)/bin/pip install -q --upgrade pip
-	$(AIRFLOW_VENV)/bin/pip install -q -e ".[airflow,stack]"
+	$(AIRFLOW_VENV)/bin/pip install -q -e ".[airflow,stack,spark]"
 	touch $@
 
 airflow-venv: $(AIRFLOW_VENV)/.installed

@@ -18,6 +18,8 @@ from vitrina.alerts.airflow import on_dag_success, on_task_failure
 __all__ = [
     "CLICK_WINDOWS",
     "MARTS",
+    "REPLICA",
+    "REPLICA_MARTS",
     "SERVING",
     "SOCIAL_GRAPH",
     "SOCIAL_MARTS",
@@ -42,6 +44,8 @@ USERS = Asset("vitrina://source/users")
 SOCIAL_WAREHOUSE = Asset("vitrina://warehouse/social")
 SOCIAL_GRAPH = Asset("vitrina://warehouse/graph")
 SOCIAL_MARTS = Asset("vitrina://marts/social")
+REPLICA = Asset("vitrina://replica/shop")
+REPLICA_MARTS = Asset("vitrina://replica/marts")
 
 
 def base_retry_delay(default: timedelta) -> timedelta:
