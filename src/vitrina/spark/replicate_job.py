@@ -13,7 +13,7 @@ from vitrina.contracts.registry import contract_for
 from vitrina.contracts.storage import field_kinds
 from vitrina.errors import UsageError
 from vitrina.replicate.replicas import MySQLReplica, mysql_params
-from vitrina.replicate.sources import window_sql
+from vitrina.replicate.sources import window_literal_sql
 from vitrina.source import UPDATED_AT
 
 __all__ = [
@@ -103,10 +103,6 @@ def mysql_jdbc(replica_url: str) -> tuple[str, dict[str, str]]:
     return url, {"user": p["user"], "password": p["password"], "driver": "org.mariadb.jdbc.Driver"}
 
 
-def _literal(at: datetime) -> str:
-    return f"timestamptz '{at.isoformat()}'"
-
-
 class SparkTableLoader:
     """Reads a table's changed rows on the cluster and writes them to a staging table."""
 
@@ -120,9 +116,7 @@ class SparkTableLoader:
 
     def stage(self, table: str, since: datetime | None, until: datetime) -> str | None:
         """The staging table holding the rows changed in the window (None: nothing changed)."""
-        where = window_sql(UPDATED_AT, since) % tuple(
-            _literal(t) for t in (since, until) if t is not None
-        )
+        where = window_literal_sql(UPDATED_AT, since, until)
         row = self.con.execute(
             f"select count(*), min({_part(table)}), max({_part(table)}) from {table} where {where}"
         ).fetchone()
