@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import psycopg
@@ -13,6 +14,7 @@ from vitrina.replicate.replicas import mysql_params, open_replica
 from vitrina.replicate.verify import differing_rows, source_rows
 from vitrina.simulate.shop.churn import shop_changes
 from vitrina.source import ENTITY_TABLES, open_source
+from vitrina.spark.marts_job import MART_COLUMNS
 
 SHOP = ("users", "categories", "products", "orders", "order_details", "reviews", "loyalty_points")
 
@@ -80,3 +82,30 @@ def marks(replica_url: str) -> dict[str, Any]:
         out = dict(cur.fetchall())
     con.close()
     return out
+
+
+def _cell(value: Any) -> Any:
+    """Money to 2 decimals; everything else as it is."""
+    return value.quantize(Decimal("0.01")) if isinstance(value, Decimal) else value
+
+
+def _sorted(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    return sorted((tuple(_cell(v) for v in r) for r in rows), key=repr)
+
+
+def dbt_mart_rows(warehouse: str, mart: str) -> list[tuple[Any, ...]]:
+    """The dbt mart's rows in the PostgreSQL warehouse (the Spark mart's columns), sorted."""
+    cols = ", ".join(name for name, _ in MART_COLUMNS[mart])
+    with psycopg.connect(warehouse) as con:
+        return _sorted(con.execute(f"select {cols} from marts.{mart}").fetchall())
+
+
+def mart_rows(replica: str, mart: str) -> list[tuple[Any, ...]]:
+    """The Spark mart's rows in the MariaDB replica, sorted."""
+    cols = ", ".join(name for name, _ in MART_COLUMNS[mart])
+    con = pymysql.connect(**mysql_params(replica))
+    with con.cursor() as cur:
+        cur.execute(f"select {cols} from {mart}")
+        rows = list(cur.fetchall())
+    con.close()
+    return _sorted(rows)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ import psycopg
 import pymysql
 import pytest
 
-from tests.integration.replication_support import databases
+from tests.integration.replication_support import databases, dbt_mart_rows, mart_rows
 from vitrina.cli import main
 from vitrina.config import load_settings
 from vitrina.pipelines import spark_marts
@@ -88,31 +87,6 @@ def _run(data: Path) -> str:
     return buffer.getvalue()
 
 
-def _cell(value: Any) -> Any:
-    """Money to 2 decimals; everything else as it is."""
-    return value.quantize(Decimal("0.01")) if isinstance(value, Decimal) else value
-
-
-def _sorted(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    return sorted((tuple(_cell(v) for v in r) for r in rows), key=repr)
-
-
-def _dbt_rows(warehouse: str, mart: str) -> list[tuple[Any, ...]]:
-    cols = ", ".join(name for name, _ in MART_COLUMNS[mart])
-    with psycopg.connect(warehouse) as con:
-        return _sorted(con.execute(f"select {cols} from marts.{mart}").fetchall())
-
-
-def _spark_rows(replica: str, mart: str) -> list[tuple[Any, ...]]:
-    cols = ", ".join(name for name, _ in MART_COLUMNS[mart])
-    con = pymysql.connect(**mysql_params(replica))
-    with con.cursor() as cur:
-        cur.execute(f"select {cols} from {mart}")
-        rows = list(cur.fetchall())
-    con.close()
-    return _sorted(rows)
-
-
 def test_run_reports_the_spark_steps(spark_run: tuple[str, str, str]) -> None:
     err, _, _ = spark_run
     assert "▶ replicate" in err and "▶ spark_marts" in err
@@ -122,7 +96,7 @@ def test_run_reports_the_spark_steps(spark_run: tuple[str, str, str]) -> None:
 @pytest.mark.parametrize("mart", sorted(MART_COLUMNS))
 def test_spark_mart_equals_the_dbt_mart(spark_run: tuple[str, str, str], mart: str) -> None:
     _, warehouse, replica = spark_run
-    dbt, spark = _dbt_rows(warehouse, mart), _spark_rows(replica, mart)
+    dbt, spark = dbt_mart_rows(warehouse, mart), mart_rows(replica, mart)
     assert len(dbt) >= 3
     assert spark == dbt
 
@@ -131,7 +105,7 @@ def test_a_rebuild_swaps_each_mart_in_whole(spark_run: tuple[str, str, str], ser
     """Readers polling a mart while the job rebuilds it only ever see the whole mart."""
     _, _, replica = spark_run
     mart = "mart_user_activity"
-    whole = len(_spark_rows(replica, mart))
+    whole = len(mart_rows(replica, mart))
     seen: list[Any] = []
     done = threading.Event()
 

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from vitrina.errors import PipelineError
 from vitrina.replicate.replicas import mysql_params
 from vitrina.spark.replicate_job import PARTITIONS, mysql_jdbc
 
@@ -178,9 +179,16 @@ def _read(
     spark: Any, con: Any, url: str, props: dict[str, str], table: str, columns: tuple[str, ...]
 ) -> Any:
     """The replica table's columns, read in key ranges by the workers when it has rows."""
+    import pymysql
+
     key = columns[0]
     with con.cursor() as cur:
-        cur.execute(f"select count(*), min({key}), max({key}) from {table}")
+        try:
+            cur.execute(f"select count(*), min({key}), max({key}) from {table}")
+        except pymysql.err.ProgrammingError as exc:  # 1146: no such table
+            raise PipelineError(
+                f"the replica has no table {table}: run `vitrina replicate` first"
+            ) from exc
         count, low, high = cur.fetchone()
     options: dict[str, str] = {"fetchsize": "10000"}
     if count and high > low:

@@ -33,6 +33,8 @@ PARTITIONS: Final = 4
 _UTC: Final = "-Duser.timezone=UTC"  # JDBC drivers convert timestamps in the JVM's zone
 # Every job on the cluster: UTC, small executors, both worker cores, no UI.
 CLUSTER_CONF: Final[dict[str, str]] = {
+    "spark.driver.host": "127.0.0.1",
+    "spark.driver.bindAddress": "127.0.0.1",
     "spark.sql.session.timeZone": "UTC",
     "spark.driver.extraJavaOptions": _UTC,
     "spark.executor.extraJavaOptions": _UTC,
@@ -55,8 +57,6 @@ def cluster_session(master: str, jars_cache: Path, *, app: str = "vitrina-replic
         SparkSession.builder.master(master)
         .appName(app)
         .config("spark.jars", ",".join(str(j) for j in jars))
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
     )
     for key, value in CLUSTER_CONF.items():
         builder = builder.config(key, value)
