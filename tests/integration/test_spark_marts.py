@@ -21,6 +21,7 @@ import pymysql
 import pytest
 
 from tests.integration.replication_support import databases, dbt_mart_rows, mart_rows
+from tests.support.spark import shutdown_jvm
 from vitrina.cli import main
 from vitrina.config import load_settings
 from vitrina.pipelines import spark_marts
@@ -71,6 +72,7 @@ def spark_run(
         err = _run(data)
         mp.undo()
         yield err, warehouse, replica
+    shutdown_jvm()
 
 
 def _run(data: Path) -> str:

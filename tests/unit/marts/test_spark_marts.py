@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.support.spark import shutdown_jvm
 from vitrina.spark.marts_job import MART_COLUMNS, mart_sql, mysql_mart_ddl
 from vitrina.warehouse.transform import project_dir
 
@@ -69,6 +70,7 @@ def spark() -> Iterator[Any]:
         session.createDataFrame(rows, schema).createOrReplaceTempView(name)
     yield session
     session.stop()
+    shutdown_jvm()
 
 
 def _rows(spark: Any, mart: str) -> list[tuple[Any, ...]]:
