@@ -28,7 +28,11 @@ from vitrina.pipelines import spark_marts
 from vitrina.replicate.replicas import mysql_params
 from vitrina.spark.marts_job import MART_COLUMNS
 
-pytestmark = [pytest.mark.services("postgres", "mariadb", "kafka", "redis", "spark")]
+# A whole stack run, then two jobs on the shared 2-core cluster: minutes under load.
+pytestmark = [
+    pytest.mark.services("postgres", "mariadb", "kafka", "redis", "spark"),
+    pytest.mark.timeout(1800),
+]
 
 
 @pytest.fixture(scope="module")
