@@ -149,34 +149,46 @@ def run_replicate_bench(
         raise UsageError(f"--fraction must be in (0, 0.2], not {fraction}")
     from vitrina.spark.replicate_job import cluster
 
-    every = round(1 / fraction)
     with (
         scratch_databases(postgres_url, mysql_url) as (source, by_python),
         scratch_databases(postgres_url, mysql_url) as (_, by_spark),
-        cluster(master, app="vitrina-bench-replicate") as spark,
     ):
         on_phase(f"simulating the {scale} shop into the source")
-        rows = fill_source(source, scale, seed)
-        out: dict[str, Any] = {"scale": scale, "source_rows": rows}
-        for engine, replica in (("python", by_python), ("spark", by_spark)):
-            on_phase(f"{engine}: full copy of {rows:,} rows")
-            seconds, copied = _replicate(source, replica, engine, spark)
-            out |= {f"{engine}_full_s": round(seconds, 3), f"{engine}_full_rows": copied}
-            out[f"{engine}_full_rows_per_s"] = round(copied / seconds)
-        out["incremental_changed_rows"] = touch(source, every, 1)
-        for engine, replica in (("python", by_python), ("spark", by_spark)):
-            on_phase(f"{engine}: incremental run, {out['incremental_changed_rows']:,} rows changed")
-            seconds, copied = _replicate(source, replica, engine, spark)
-            out |= {
-                f"{engine}_incremental_s": round(seconds, 3),
-                f"{engine}_incremental_rows": copied,
-            }
-        out["incremental_5x_changed_rows"] = sum(touch(source, every, k) for k in range(2, 7))
-        on_phase(f"python: incremental run, {out['incremental_5x_changed_rows']:,} rows changed")
-        seconds, copied = _replicate(source, by_python, "python", spark)
-        out |= {"python_incremental_5x_s": round(seconds, 3), "python_incremental_5x_rows": copied}
-        _replicate(source, by_spark, "spark", spark)
+        out: dict[str, Any] = {"scale": scale, "source_rows": fill_source(source, scale, seed)}
+        # The session holds the cluster's cores while it lives: only for the runs.
+        with cluster(master, app="vitrina-bench-replicate") as spark:
+            out |= _runs(
+                source, {"python": by_python, "spark": by_spark}, spark, fraction, on_phase
+            )
         on_phase("checking both replicas against the source row by row")
         out["python_differing_rows"] = _differing(source, by_python)
         out["spark_differing_rows"] = _differing(source, by_spark)
+    return out
+
+
+def _runs(
+    source: str,
+    replicas: dict[str, str],
+    spark: Any,
+    fraction: float,
+    on_phase: Callable[[str], None],
+) -> dict[str, Any]:
+    """Full copies, then a change of ``fraction`` (both engines) and of 5 x (python)."""
+    out: dict[str, Any] = {}
+    for engine, replica in replicas.items():
+        on_phase(f"{engine}: full copy")
+        seconds, copied = _replicate(source, replica, engine, spark)
+        out |= {f"{engine}_full_s": round(seconds, 3), f"{engine}_full_rows": copied}
+        out[f"{engine}_full_rows_per_s"] = round(copied / seconds)
+    every = round(1 / fraction)
+    out["incremental_changed_rows"] = touch(source, every, 1)
+    for engine, replica in replicas.items():
+        on_phase(f"{engine}: incremental run, {out['incremental_changed_rows']:,} rows changed")
+        seconds, copied = _replicate(source, replica, engine, spark)
+        out |= {f"{engine}_incremental_s": round(seconds, 3), f"{engine}_incremental_rows": copied}
+    out["incremental_5x_changed_rows"] = sum(touch(source, every, k) for k in range(2, 7))
+    on_phase(f"python: incremental run, {out['incremental_5x_changed_rows']:,} rows changed")
+    seconds, copied = _replicate(source, replicas["python"], "python", spark)
+    out |= {"python_incremental_5x_s": round(seconds, 3), "python_incremental_5x_rows": copied}
+    _replicate(source, replicas["spark"], "spark", spark)  # both replicas end at the source
     return out
