@@ -19,6 +19,8 @@ __all__ = [
     "CLICK_WINDOWS",
     "MARTS",
     "MARTS_STORE",
+    "REPLICA",
+    "REPLICA_MARTS",
     "SERVING",
     "SOCIAL_GRAPH",
     "SOCIAL_MARTS",
@@ -44,6 +46,8 @@ USERS = Asset("vitrina://source/users")
 SOCIAL_WAREHOUSE = Asset("vitrina://warehouse/social")
 SOCIAL_GRAPH = Asset("vitrina://warehouse/graph")
 SOCIAL_MARTS = Asset("vitrina://marts/social")
+REPLICA = Asset("vitrina://replica/shop")
+REPLICA_MARTS = Asset("vitrina://replica/marts")
 
 
 def base_retry_delay(default: timedelta) -> timedelta:

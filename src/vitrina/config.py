@@ -108,6 +108,7 @@ _LOCAL_BACKENDS = {
     "serving": "file://{data_dir}/serving",
     "alerts": "log://",
     "objectstore": "file://{data_dir}/lake",
+    "spark": "local://",
 }
 
 # No modern ClickHouse server installs on the test machines, so the stack profile keeps the
@@ -122,6 +123,7 @@ _STACK_BACKENDS = {
     "serving": "redis://127.0.0.1:6379/0",
     "alerts": "log://",
     "objectstore": "s3://vitrina:vitrina-minio@127.0.0.1:9000/vitrina",
+    "spark": "spark://127.0.0.1:7077",
 }
 
 DEFAULTS: dict[str, dict[str, Any]] = {

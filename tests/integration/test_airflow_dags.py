@@ -22,6 +22,11 @@ EXPECTED: dict[str, tuple[str, float | str, list[str]]] = {
     "shop_etl": ("CronDataIntervalTimetable", "0 * * * *", ["ingest", "transform", "publish"]),
     "clickstream_stream": ("DeltaDataIntervalTimetable", 60.0, ["stream"]),
     "recommendation_pipeline": ("DeltaDataIntervalTimetable", 600.0, ["recommend"]),
+    "shop_replication": (
+        "CronDataIntervalTimetable",
+        "15 * * * *",
+        ["replicate", "spark_marts"],
+    ),
     "users_stream": ("DeltaDataIntervalTimetable", 300.0, ["upsert_users"]),
     "social_etl": (
         "CronDataIntervalTimetable",
@@ -193,10 +198,13 @@ def test_assets_connect_producers_and_consumers(dagbag: dict[str, Any]) -> None:
         "vitrina://warehouse/social": {"social_etl.ingest"},
         "vitrina://warehouse/graph": {"social_etl.graph"},
         "vitrina://marts/social": {"social_etl.transform"},
+        "vitrina://replica/shop": {"shop_replication.replicate"},
+        "vitrina://replica/marts": {"shop_replication.spark_marts"},
     }
     # Every Asset a task reads is written by some task: no dangling consumer.
     # The published stores are read by people and dashboards, not by another DAG.
     assert consumed == set(produced) - {
         "vitrina://serving/top_products",
         "vitrina://martsstore/shop",
+        "vitrina://replica/marts",
     }

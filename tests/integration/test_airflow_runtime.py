@@ -30,14 +30,18 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import pymysql
 import pytest
 import redis
 
+from tests.integration.replication_support import SHOP, dbt_mart_rows, mart_rows, mismatches
 from tests.unit.alerts.servers import Recorded, recording_bot_api, recording_smtp
 from vitrina.config import Settings, load_settings
 from vitrina.eventlog.kafka.client import bootstrap_of, read_topic
 from vitrina.pipelines import simulate
+from vitrina.replicate.replicas import mysql_params
 from vitrina.serve import open_serving
+from vitrina.spark.marts_job import MART_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "infra" / "services" / "airflow.sh"
@@ -48,6 +52,7 @@ DAG_IDS = [
     "clickstream_stream",
     "recommendation_pipeline",
     "shop_etl",
+    "shop_replication",
     "social_etl",
     "users_stream",
 ]
@@ -87,9 +92,11 @@ def _api(path: str, body: dict[str, Any] | None = None, method: str = "GET") -> 
 def stack(
     tmp_path_factory: pytest.TempPathFactory,
     postgres_url: str,
+    mariadb_url: str,
     kafka_bootstrap: str,
     kafka_topic: Callable[..., str],
     redis_url: str,
+    services: Any,
 ) -> Iterator[Stack]:
     if not (VENV / "bin" / "airflow").exists():
         pytest.fail(f"no Airflow virtual environment at {VENV}: run `make airflow-venv`")
@@ -99,6 +106,9 @@ def stack(
         for name in (names["wh"], names["src"]):
             con.execute(f"create database {name}")
     base = postgres_url.rsplit("/", 1)[0]
+    replica = f"{mariadb_url.rsplit('/', 1)[0]}/{names['src']}"
+    with pymysql.connect(**mysql_params(mariadb_url), autocommit=True) as my:
+        my.cursor().execute(f"create database {names['src']}")
     serving = redis_url.rsplit("/", 1)[0] + "/11"
     redis.Redis.from_url(serving).flushdb()
     data_dir = tmp_path_factory.mktemp("airflow-stack")
@@ -107,6 +117,8 @@ def stack(
         "source": f"{base}/{names['src']}",
         "warehouse": f"{base}/{names['wh']}",
         "serving": serving,
+        "replica": replica,
+        "spark": services.ensure("spark")["url"],
     }
     kafka = {
         "clicks_topic": kafka_topic(partitions=3, prefix="af-clicks"),
@@ -129,6 +141,8 @@ def stack(
             "VITRINA_BACKENDS_EVENTLOG": backends["eventlog"],
             "VITRINA_BACKENDS_SOURCE": backends["source"],
             "VITRINA_BACKENDS_WAREHOUSE": backends["warehouse"],
+            "VITRINA_BACKENDS_REPLICA": backends["replica"],
+            "VITRINA_BACKENDS_SPARK": backends["spark"],
             "VITRINA_BACKENDS_SERVING": proxy.url,
             "VITRINA_BACKENDS_ALERTS": (
                 f"telegram://{bot.url}/42?tls=false,smtp://{mail.url}?to=ops@example.com"
@@ -153,6 +167,8 @@ def stack(
             with psycopg.connect(postgres_url, autocommit=True) as con:
                 for name in names.values():
                     con.execute(f"drop database if exists {name} with (force)")
+            with pymysql.connect(**mysql_params(mariadb_url), autocommit=True) as my:
+                my.cursor().execute(f"drop database if exists {names['src']}")
 
 
 # -- what the tests read from the stores ----------------------------------------------------
@@ -395,6 +411,13 @@ def test_dags_test_of_every_dag_fills_the_stores(stack: Stack) -> None:
     with psycopg.connect(settings.backend("warehouse")) as con:
         (orders,) = con.execute("select count(*) from marts.orders_facts").fetchone() or (0,)
     assert orders > 0
+
+    # shop_replication: the replica equals the source, its Spark marts equal the dbt marts.
+    _dags_test(stack, "shop_replication", "2026-11-02T03:15:00+00:00")
+    replica = settings.backend("replica")
+    assert mismatches(settings.backend("source"), replica, SHOP) == dict.fromkeys(SHOP, 0)
+    for mart in MART_COLUMNS:
+        assert mart_rows(replica, mart) == dbt_mart_rows(settings.backend("warehouse"), mart)
 
     output = _dags_test(stack, "recommendation_pipeline", "2026-11-02T02:00:00+00:00")
     assert "click windows closed in it" in output

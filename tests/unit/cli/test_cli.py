@@ -54,6 +54,10 @@ def test_simulate_writes_events_and_source(
         (["simulate", "--duration", "99999999999d"], "simulate.duration"),
         (["simulate", "--duration", "3600000"], "simulate.duration"),
         (["run", "--duration", "0"], "simulate.duration"),
+        (["run", "--engine", "spark"], "--engine spark needs the Spark cluster"),
+        (["run", "--engine", "flink"], "--engine must be one of python, spark"),
+        (["bench", "replicate"], "needs a postgresql:// source and a mysql:// replica"),
+        (["bench", "replicate", "--scale", "galactic"], "--scale must be one of"),
         (["ingest", "--start", "2026-11-02", "--end", "2026-11-02"], "--start"),
     ],
 )

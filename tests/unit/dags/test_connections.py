@@ -23,6 +23,7 @@ def test_stack_profile_gives_one_connection_per_service() -> None:
         "vitrina_serving",
         "vitrina_smtp",
         "vitrina_source",
+        "vitrina_spark",
         "vitrina_telegram",
         "vitrina_warehouse",
     ]
