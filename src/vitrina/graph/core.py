@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from vitrina.errors import ContractError
-from vitrina.graph.kernels import ball2, depth_histogram, reach3_from_balls, reach_counts
+from vitrina.graph.kernels import ball2, csr_fill, depth_histogram, reach3_from_balls, reach_counts
 from vitrina.graph.model import (
     DEPTH_SCHEMA,
     SUMMARY_SCHEMA,
@@ -61,10 +61,11 @@ class IndexedGraph:
 
 def csr(rows: np.ndarray, cols: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Compressed rows: ``cols[indptr[r]:indptr[r + 1]]`` are row r's entries."""
-    order = np.argsort(rows, kind="stable")
     indptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    return indptr, cols[order].astype(np.int32)
+    out = np.empty(len(cols), np.int32)
+    csr_fill(rows, cols, indptr, out)
+    return indptr, out
 
 
 def _ids(table: pa.Table, column: str, what: str) -> np.ndarray:
@@ -77,7 +78,12 @@ def _ids(table: pa.Table, column: str, what: str) -> np.ndarray:
 
 
 def _positions(user_ids: np.ndarray, ids: np.ndarray, what: str) -> np.ndarray:
-    pos = np.searchsorted(user_ids, ids)
+    pos: np.ndarray
+    if len(user_ids) and int(user_ids[-1]) - int(user_ids[0]) == len(user_ids) - 1:
+        pos = ids - user_ids[0]  # ids without gaps (the usual case): no search needed
+        pos = np.where((pos < 0) | (pos >= len(user_ids)), len(user_ids), pos)
+    else:
+        pos = np.searchsorted(user_ids, ids)
     pos_c = np.minimum(pos, max(len(user_ids) - 1, 0))
     bad = (pos >= len(user_ids)) | (user_ids[pos_c] != ids) if len(user_ids) else ids == ids
     if bad.any():
