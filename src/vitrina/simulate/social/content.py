@@ -17,7 +17,7 @@ from vitrina.simulate.base import DAY_MS, HOUR_MS, Table
 from vitrina.simulate.social.groups import Groups, community_at
 from vitrina.simulate.social.people import People, lex_order, stable_order, unique_pairs, weighted
 
-__all__ = ["REACTION_MIX", "activity_cycle", "content_hour", "times_in"]
+__all__ = ["REACTION_MIX", "activity_cycle", "content_hour", "lognormal", "times_in"]
 
 _GENERATIONS = 8
 _SHARERS = 25
@@ -58,6 +58,12 @@ def times_in(rng: np.random.Generator, per_ms: float, t0: int, t1: int) -> np.nd
     t = t0 + (rng.random(n) * (t1 - t0)).astype(np.int64)
     keep = rng.random(n) * _PEAK < activity_cycle(t)
     return np.sort(t[keep])  # type: ignore[no-any-return]
+
+
+def lognormal(rng: np.random.Generator, mean: float, sigma: float, n: int) -> np.ndarray:
+    """``rng.lognormal(mean, sigma, n)``: the same normal draws, raised by numpy's exp over
+    the whole array (a third faster than the generator's exp per draw; the same values)."""
+    return np.exp(rng.normal(mean, sigma, n))  # type: ignore[no-any-return]
 
 
 # What a viewer may do next, with a chance per post (see _cascade): share, comment, react.
@@ -143,7 +149,7 @@ def _cascade(
         k = rng.binomial(size[p_user], see)
         n = int(k.sum())
         u = rng.random(n)
-        delay = rng.lognormal(np.log(6 * _MINUTE), 1.3, n).astype(np.int64) + 1_000
+        delay = lognormal(rng, np.log(6 * _MINUTE), 1.3, n).astype(np.int64) + 1_000
         u_act = rng.random((3, n))
         out, acts = np.empty((3, n), dtype=np.int64), np.empty((3, 3, n), dtype=np.int64)
         count = np.zeros(3, dtype=np.int64)
