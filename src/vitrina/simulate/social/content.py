@@ -96,24 +96,26 @@ def _spread(
     m = 0
     v = 0
     for i in range(len(p_post)):
-        post = p_post[i]
-        start = ptr[p_user[i]]
-        size = ptr[p_user[i] + 1] - start
+        # Unsigned subscripts: numba skips its negative-index wrap-around for them.
+        post = np.uint64(p_post[i])
+        user = np.uint64(p_user[i])
+        start = ptr[user]
+        size = ptr[user + np.uint64(1)] - start
         for _ in range(k[i]):
-            who = aud[start + np.int64(u[v] * size)]
+            who = aud[np.uint64(start + np.int64(u[v] * size))]
             t = p_t[i] + delay[v]
             if t < expires[post] and who != author[post]:
-                out[0, m] = post
-                out[1, m] = who
-                out[2, m] = t
+                out[0, np.uint64(m)] = post
+                out[1, np.uint64(m)] = who
+                out[2, np.uint64(m)] = t
                 m += 1
                 for a in range(len(count)):
-                    if u_act[a, v] < p_act[a, post]:
-                        c = count[a]
+                    if u_act[a, np.uint64(v)] < p_act[a, post]:
+                        c = np.uint64(count[a])
                         acts[a, 0, c] = post
                         acts[a, 1, c] = who
                         acts[a, 2, c] = t
-                        count[a] = c + 1
+                        count[a] += 1
             v += 1
     return m
 
