@@ -175,6 +175,7 @@ def bad_references(
     """
     world: list[pl.Expr] = []
     cascade: list[pl.Expr] = []
+    flags: list[pl.Expr] = []  # rows that fail something: the only ones whose text is made
     for c in checks:
         col = pl.col(c.field)
         key = col.cast(pl.Int64)
@@ -184,6 +185,7 @@ def bad_references(
         )
         if c.world is not None:
             broken = col.is_not_null() & ~col.is_in(c.world.implode())
+            flags.append(broken)
             missing = pl.format(
                 f"{entity}.{c.field}: {{}} not found in {c.world_where}", col.cast(pl.String)
             )
@@ -194,6 +196,7 @@ def bad_references(
             )
         if c.loaded is not None:
             gone = col.is_not_null() & ~key.is_in(c.loaded.implode())
+            flags.append(gone)
             missing = pl.format(
                 f"{entity}.{c.field}: {{}} is not loaded in {c.loaded_where} (quarantined or missing)",
                 col,
@@ -208,8 +211,10 @@ def bad_references(
             _rule_reasons(entity, valid, rules), on=SEQ, how="left", maintain_order="left"
         )
         world.append(pl.col(_RULES).fill_null(pl.lit([], pl.List(pl.String))))
+        flags.append(pl.col(_RULES).is_not_null())
     if not world and not cascade:
         return pl.DataFrame(schema={SEQ: pl.Int64, "reasons": pl.List(pl.String)})
+    valid = valid.filter(pl.any_horizontal(flags))
     none = pl.lit(None, pl.String)
     world_list = pl.concat_list(world or [none]).list.drop_nulls()
     first_gone = pl.coalesce(cascade or [none])
