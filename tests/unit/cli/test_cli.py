@@ -240,10 +240,14 @@ def test_verbose_is_global_before_or_after_the_command(
 def test_a_missing_optional_package_is_one_line_naming_its_extra(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # As on a machine with only the local extra: importing pyspark fails.
-    monkeypatch.setitem(__import__("sys").modules, "pyspark", None)
-    monkeypatch.setitem(__import__("sys").modules, "pyspark.sql", None)
-    code = main(["--data-dir", str(tmp_path), "replicate", "--engine", "spark"])
+    import vitrina.pipelines.replicate as replicate_job
+
+    def without_pyspark(*args: object, **kwargs: object) -> None:
+        raise ModuleNotFoundError("No module named 'pyspark'", name="pyspark")
+
+    # As on a machine with only the local extra, where the job imports pyspark.
+    monkeypatch.setattr(replicate_job, "run", without_pyspark)
+    code = main(["--data-dir", str(tmp_path), "replicate"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
     assert err == [
