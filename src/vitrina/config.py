@@ -17,6 +17,7 @@ milliseconds once resolved)::
     settings.kafka.partitions, .clicks_topic, .registrations_topic, .output_topic
     settings.scoring.click_weight, .units_weight, .top_n
     settings.ingest.status_map, .naive_as_utc, .round_money, .mapping
+    settings.spark.master             spark://host:port (the stack's cluster) or local[N]
 
 ``settings.with_overrides(stream={"lateness": "1m"})`` makes a validated copy, spelled like
 vitrina.toml. Durations follow one rule from every source: a number with a unit (``30s``,
@@ -41,6 +42,7 @@ from vitrina.config_sections import (
     KafkaSettings,
     ScoringSettings,
     SimulateSettings,
+    SparkSettings,
     StreamSettings,
 )
 from vitrina.config_values import (
@@ -89,6 +91,7 @@ __all__ = [
     "ScoringSettings",
     "Settings",
     "SimulateSettings",
+    "SparkSettings",
     "StreamSettings",
     "load_settings",
     "mask_secrets",
@@ -151,11 +154,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
     "scoring": {"click_weight": 0.7, "units_weight": 0.3, "top_n": 10},
     "ingest": {"status_map": {}, "naive_as_utc": False, "round_money": False, "mapping": ""},
+    "spark": {"master": "local[2]"},
 }
 
 PROFILES: dict[str, dict[str, dict[str, Any]]] = {
     "local": {},
-    "stack": {"backends": dict(_STACK_BACKENDS)},
+    "stack": {"backends": dict(_STACK_BACKENDS), "spark": {"master": "spark://127.0.0.1:7077"}},
 }
 
 
@@ -201,6 +205,7 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], str]]] = {
         "round_money": (_bool, "true, false"),
         "mapping": (str, "a mapping file (TOML) or empty"),
     },
+    "spark": {"master": (str, "spark://host:port or local[N]")},
 }
 
 
@@ -213,6 +218,7 @@ _SECTIONS: dict[str, type] = {
     "kafka": KafkaSettings,
     "scoring": ScoringSettings,
     "ingest": IngestSettings,
+    "spark": SparkSettings,
 }
 
 
@@ -239,6 +245,7 @@ class Settings:
     kafka: KafkaSettings
     scoring: ScoringSettings
     ingest: IngestSettings
+    spark: SparkSettings
 
     def backend(self, role: str) -> str:
         """The URL of the backend playing ``role`` (see :data:`ROLES`)."""

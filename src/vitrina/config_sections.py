@@ -11,6 +11,7 @@ __all__ = [
     "KafkaSettings",
     "ScoringSettings",
     "SimulateSettings",
+    "SparkSettings",
     "StreamSettings",
 ]
 
@@ -91,3 +92,10 @@ class IngestSettings:
     naive_as_utc: bool = False  # read timestamps without a zone as UTC
     round_money: bool = False  # round money with more than 2 places to cents
     mapping: str = ""  # a mapping file (entity and column renames, surrogate keys)
+
+
+@dataclass(frozen=True)
+class SparkSettings:
+    """``[spark]``: where Spark jobs run (``spark://host:port`` or ``local[N]``)."""
+
+    master: str

@@ -12,6 +12,7 @@ from vitrina.contracts.storage import field_kinds
 from vitrina.replicate.replicas import MySQLReplica, mysql_params
 from vitrina.replicate.sources import window_sql
 from vitrina.source import UPDATED_AT
+from vitrina.spark.submit import CLUSTER_CONF
 
 __all__ = ["DEFAULT_MASTER", "SparkTableLoader", "cluster_session", "jdbc_urls"]
 
@@ -28,21 +29,11 @@ def cluster_session(master: str, jars_cache: Path, *, app: str = "vitrina-replic
     from vitrina.spark.jars import jdbc_driver_jars
 
     jars = jdbc_driver_jars(jars_cache)
-    utc = "-Duser.timezone=UTC"  # JDBC drivers convert timestamps in the JVM's zone
     return (
         SparkSession.builder.master(master)
         .appName(app)
         .config("spark.jars", ",".join(str(j) for j in jars))
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.extraJavaOptions", utc)
-        .config("spark.executor.extraJavaOptions", utc)
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.executor.memory", "512m")
-        .config("spark.cores.max", "2")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
+        .config(map=dict(CLUSTER_CONF))
         .getOrCreate()
     )
 
