@@ -1,7 +1,9 @@
 """Airflow connections generated from the vitrina profile, as ``AIRFLOW_CONN_*`` variables.
 
 Each backend role with a network service becomes one connection ``vitrina_<role>`` (host,
-port, login, password, schema and the URL itself in ``extra``), and the alert channels'
+port, login, password, schema and the URL itself in ``extra``), a Spark standalone master
+(``spark.master = spark://host:port``) becomes ``vitrina_spark`` (what SparkSubmitOperator
+submits to, in client mode), and the alert channels'
 secrets found in the environment become ``vitrina_telegram`` / ``vitrina_smtp`` (their
 password is what :mod:`vitrina.alerts.airflow` reads). The variables are written to a file
 of mode 600 that the service script sources; nothing here prints a secret
@@ -38,7 +40,11 @@ _CONN_TYPES = {
     "clickhouse": "clickhouse",
 }
 ROLES = ("eventlog", "source", "replica", "warehouse", "marts", "graph", "serving", "objectstore")
-CONNECTION_IDS = tuple(f"vitrina_{r}" for r in ROLES) + tuple(ALERT_CONNECTIONS.values())
+CONNECTION_IDS = (
+    *(f"vitrina_{r}" for r in ROLES),
+    "vitrina_spark",
+    *ALERT_CONNECTIONS.values(),
+)
 
 
 def _from_url(url: str) -> dict[str, Any] | None:
@@ -60,6 +66,18 @@ def _from_url(url: str) -> dict[str, Any] | None:
     return conn
 
 
+def _spark(master: str) -> dict[str, Any] | None:
+    """The provider's ``spark`` connection for a standalone master (``local[N]``: none)."""
+    parts = urlsplit(master)
+    if parts.scheme != "spark" or not parts.hostname:
+        return None
+    conn: dict[str, Any] = {"conn_type": "spark", "host": f"spark://{parts.hostname}"}
+    if parts.port:
+        conn["port"] = parts.port
+    conn["extra"] = {"deploy-mode": "client", "spark-binary": "spark-submit", "vitrina_url": master}
+    return conn
+
+
 def connections(settings: Settings, environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
     """Connection id -> Airflow's JSON form of the connection (secrets included)."""
     out: dict[str, dict[str, Any]] = {}
@@ -67,6 +85,9 @@ def connections(settings: Settings, environ: Mapping[str, str]) -> dict[str, dic
         conn = _from_url(settings.backend(role))
         if conn is not None:
             out[f"vitrina_{role}"] = conn
+    spark = _spark(settings.spark.master)
+    if spark is not None:
+        out["vitrina_spark"] = spark
     for credential, conn_id in ALERT_CONNECTIONS.items():
         secret = environ.get(CREDENTIAL_ENV[credential], "")
         if secret:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
-__all__ = ["CLUSTER_CONF", "spark_submit", "submit_command"]
+__all__ = ["CLUSTER_CONF", "STREAM_CONF", "spark_submit", "submit_command"]
 
 # Settings every vitrina job on the cluster uses: UTC everywhere (JDBC drivers convert
 # timestamps in the JVM's zone), the driver on 127.0.0.1, small executors, no UI.
@@ -23,6 +23,8 @@ CLUSTER_CONF: Final[Mapping[str, str]] = {
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
 }
+# A long-running stream takes one core and leaves the other worker to the batch jobs.
+STREAM_CONF: Final[Mapping[str, str]] = {**CLUSTER_CONF, "spark.cores.max": "1"}
 
 
 def spark_submit() -> Path:

@@ -34,7 +34,14 @@ from vitrina.errors import BackendError, UsageError, VitrinaError
 from vitrina.pipelines.users_stream import UsersStreamReport, apply_registrations
 from vitrina.redact import RedactingFilter, mask_text
 
-__all__ = ["APPLICATION", "checkpoint_dir", "main", "stream", "submit", "submit_arguments"]
+__all__ = [
+    "APPLICATION",
+    "checkpoint_dir",
+    "main",
+    "stream",
+    "submit",
+    "submit_command",
+]
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +49,6 @@ APPLICATION: Final = Path(__file__).resolve()
 NAME: Final = "vitrina-users-stream"
 MAX_PER_BATCH: Final = 10_000
 TRIGGER_S: Final = 10
-# One core: a long-running stream leaves the other worker to the batch jobs.
-_STREAM_CONF: Final = {"spark.cores.max": "1"}
 
 
 def _kafka(settings: Settings) -> tuple[str, str]:
@@ -123,16 +128,36 @@ def stream(
     return report
 
 
-def submit_arguments(
-    *, available_now: bool, max_per_batch: int | None, settings_file: Path | None = None
+def submit_command(
+    master: str,
+    *,
+    available_now: bool = True,
+    max_per_batch: int | None = None,
+    settings_file: Path | None = None,
 ) -> list[str]:
-    """The application's own arguments (after the file name on spark-submit's command line)."""
+    """The spark-submit command of the stream, with the Kafka connector on its class path.
+
+    Without ``settings_file`` the driver reads its settings from its environment (VITRINA_*),
+    as in an Airflow task.
+    """
+    from vitrina.spark import submit as spark_submit
+    from vitrina.spark.jars import JARS_CACHE, kafka_connector_jars
+
+    _, jars = kafka_connector_jars(JARS_CACHE)
     args = ["--available-now"] if available_now else []
     if max_per_batch is not None:
         args += ["--max-per-batch", str(max_per_batch)]
     if settings_file is not None:
         args += ["--settings", str(settings_file)]
-    return args
+    python = {"spark.pyspark.python": sys.executable, "spark.pyspark.driver.python": sys.executable}
+    return spark_submit.submit_command(
+        master,
+        APPLICATION,
+        args,
+        name=NAME,
+        jars=jars,
+        conf={**spark_submit.STREAM_CONF, **python},
+    )
 
 
 def submit(
@@ -144,43 +169,27 @@ def submit(
 ) -> UsersStreamReport:
     """spark-submit the stream to ``master`` (default ``settings.spark.master``) and wait.
 
-    The driver gets these settings in a private file (mode 600, removed afterwards) and the
-    Kafka connector on its class path; its log goes to ``<data_dir>/logs/users_stream-spark.log``.
+    The driver gets these settings in a private file (in a directory of mode 700, removed
+    afterwards); its log goes to ``<data_dir>/logs/users_stream-spark.log``.
     """
-    from vitrina.spark.jars import JARS_CACHE, kafka_connector_jars
-    from vitrina.spark.submit import CLUSTER_CONF, submit_command
-
     _kafka(settings)  # a wrong event log is a usage error before anything starts
-    _, jars = kafka_connector_jars(JARS_CACHE)
-    conf = {
-        **CLUSTER_CONF,
-        **_STREAM_CONF,
-        "spark.pyspark.python": sys.executable,
-        "spark.pyspark.driver.python": sys.executable,
-    }
-    logs = settings.data_dir / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
+    log_file = settings.data_dir / "logs" / "users_stream-spark.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="vitrina-users-stream-") as tmp:
-        settings_file = Path(tmp) / "settings.json"  # the directory is the user's alone (700)
+        settings_file = Path(tmp) / "settings.json"
         settings_file.write_text(json.dumps(settings.as_toml()))
         command = submit_command(
             master or settings.spark.master,
-            APPLICATION,
-            submit_arguments(
-                available_now=available_now,
-                max_per_batch=max_per_batch,
-                settings_file=settings_file,
-            ),
-            name=NAME,
-            jars=jars,
-            conf=conf,
+            available_now=available_now,
+            max_per_batch=max_per_batch,
+            settings_file=settings_file,
         )
-        with (logs / "users_stream-spark.log").open("w") as err:
+        with log_file.open("w") as err:
             done = subprocess.run(command, stdout=subprocess.PIPE, stderr=err, text=True)
     if done.returncode != 0:
         raise BackendError(
             f"the Spark users stream failed (exit {done.returncode}): {_last_line(done.stdout)}"
-            f" (log: {logs / 'users_stream-spark.log'})"
+            f" (log: {log_file})"
         )
     counts = json.loads(done.stdout.strip().splitlines()[-1])
     return UsersStreamReport(settings.backend("source"), **counts)
