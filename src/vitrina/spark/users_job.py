@@ -49,6 +49,7 @@ APPLICATION: Final = Path(__file__).resolve()
 NAME: Final = "vitrina-users-stream"
 MAX_PER_BATCH: Final = 10_000
 TRIGGER_S: Final = 10
+REPORT: Final = "users_stream report: "  # the driver's last stdout line, before its counts
 
 
 def _kafka(settings: Settings) -> tuple[str, str]:
@@ -191,7 +192,10 @@ def submit(
             f"the Spark users stream failed (exit {done.returncode}): {_last_line(done.stdout)}"
             f" (log: {log_file})"
         )
-    counts = json.loads(done.stdout.strip().splitlines()[-1])
+    reports = [line for line in done.stdout.splitlines() if line.startswith(REPORT)]
+    if not reports:
+        raise BackendError(f"the Spark users stream gave no report (log: {log_file})")
+    counts = json.loads(reports[-1].removeprefix(REPORT))
     return UsersStreamReport(settings.backend("source"), **counts)
 
 
