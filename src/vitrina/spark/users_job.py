@@ -255,9 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     except StreamingQueryException as exc:  # what foreachBatch raised, as Spark reports it
         print(f"error: {_last_line(str(exc).split('Traceback')[0])}", file=sys.stdout)
         return 1
-    print(
-        json.dumps({"read": report.read, "upserted": report.upserted, "rejected": report.rejected})
-    )
+    counts = {"read": report.read, "upserted": report.upserted, "rejected": report.rejected}
+    print(REPORT + json.dumps(counts))
     return 0
 
 
