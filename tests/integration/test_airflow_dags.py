@@ -63,9 +63,9 @@ for dag_id, dag in bag.dags.items():
             "operator": type(task).__name__,
             "spark": {
                 "conn_id": getattr(task, "_conn_id", None),
-                "application": getattr(task, "application", getattr(task, "_application", None)),
-                "args": list(getattr(task, "_application_args", None) or []),
-                "conf": dict(getattr(task, "_conf", None) or {}),
+                "application": getattr(task, "application", None),
+                "args": list(getattr(task, "application_args", None) or []),
+                "conf": dict(getattr(task, "conf", None) or {}),
             } if type(task).__name__ == "SparkSubmitOperator" else None,
         })
     succ = dag.on_success_callback
