@@ -368,7 +368,7 @@ def _airflow_env(stack: Stack) -> dict[str, str]:
     values["AIRFLOW_HOME"] = home
     values["AIRFLOW__API_AUTH__JWT_SECRET"] = Path(home, "jwt_secret").read_text().strip()
     values["AIRFLOW__CORE__FERNET_KEY"] = Path(home, "fernet_key").read_text().strip()
-    values["PYTHONPATH"] = f"{ROOT / 'dags'}"
+    values["PYTHONPATH"] = f"{ROOT / 'dags'}:{ROOT / 'src'}"  # this checkout's vitrina
     # The connections the script generates from the profile (vitrina_spark for users_stream).
     for conn_id, conn in connections(load_settings(environ=stack.env), stack.env).items():
         values[f"AIRFLOW_CONN_{conn_id.upper()}"] = json.dumps(conn)
