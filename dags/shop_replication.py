@@ -21,7 +21,7 @@ from _vitrina import REPLICA, REPLICA_MARTS, USERS, vitrina_dag
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 from airflow.sdk import CronDataIntervalTimetable
 
-from vitrina.spark.replicate_job import CLUSTER_CONF
+from vitrina.spark.command import CLUSTER_CONF
 from vitrina.spark.submit import jdbc_packages
 
 # The application spark-submit runs: located, not imported (nothing connects at parse time).

@@ -27,7 +27,7 @@ EXPECTED: dict[str, tuple[str, float | str, list[str]]] = {
         "15 * * * *",
         ["replicate", "spark_marts"],
     ),
-    "users_stream": ("DeltaDataIntervalTimetable", 300.0, ["upsert_users"]),
+    "users_stream": ("DeltaDataIntervalTimetable", 300.0, ["spark_jars", "upsert_users"]),
     "social_etl": (
         "CronDataIntervalTimetable",
         "30 * * * *",
@@ -65,6 +65,13 @@ for dag_id, dag in bag.dags.items():
             "on_failure": [f"{c.__module__}.{c.__name__}" for c in (task.on_failure_callback or [])],
             "inlets": sorted(a.uri for a in task.inlets),
             "outlets": sorted(a.uri for a in task.outlets),
+            "operator": type(task).__name__,
+            "spark": {
+                "conn_id": getattr(task, "_conn_id", None),
+                "application": getattr(task, "application", None),
+                "args": list(getattr(task, "application_args", None) or []),
+                "conf": dict(getattr(task, "conf", None) or {}),
+            } if type(task).__name__ == "SparkSubmitOperator" else None,
         })
     succ = dag.on_success_callback
     succ = succ if isinstance(succ, list) else [succ] if succ else []
@@ -208,3 +215,19 @@ def test_assets_connect_producers_and_consumers(dagbag: dict[str, Any]) -> None:
         "vitrina://martsstore/shop",
         "vitrina://replica/marts",
     }
+
+
+def test_users_stream_submits_the_spark_job_to_the_profile_cluster(
+    dagbag: dict[str, Any],
+) -> None:
+    tasks = {t["task_id"]: t for t in dagbag["dags"]["users_stream"]["tasks"]}
+    submit = tasks["upsert_users"]
+    assert submit["operator"] == "SparkSubmitOperator"
+    assert submit["upstream"] == ["spark_jars"]
+    spark = submit["spark"]
+    assert spark["conn_id"] == "vitrina_spark"
+    assert Path(spark["application"]) == ROOT / "src" / "vitrina" / "spark" / "users_job.py"
+    assert spark["args"] == ["--available-now"]
+    assert spark["conf"]["spark.cores.max"] == "1"
+    assert Path(spark["conf"]["spark.pyspark.driver.python"]).parent == VENV / "bin"
+    assert "spark" in dagbag["dags"]["users_stream"]["tags"]

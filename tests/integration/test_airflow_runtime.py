@@ -36,6 +36,7 @@ import redis
 
 from tests.integration.replication_support import SHOP, dbt_mart_rows, mart_rows, mismatches
 from tests.unit.alerts.servers import Recorded, recording_bot_api, recording_smtp
+from vitrina.airflow.connections import connections
 from vitrina.config import Settings, load_settings
 from vitrina.eventlog.kafka.client import bootstrap_of, read_topic
 from vitrina.pipelines import simulate
@@ -150,6 +151,8 @@ def stack(
             "TELEGRAM_BOT_TOKEN": TOKEN,
             **{f"VITRINA_KAFKA_{k.upper()}": v for k, v in kafka.items()},
             **{f"VITRINA_SIMULATE_{k.upper()}": str(v) for k, v in sim.items()},
+            # users_stream submits its Spark job to the cluster (the vitrina_spark connection).
+            "VITRINA_SPARK_MASTER": services.ensure("spark")["url"],
             "VITRINA_AIRFLOW_VENV": str(VENV),
             "VITRINA_AIRFLOW_PORT": str(PORT),
             "VITRINA_AIRFLOW_RUN_DIR": str(tmp_path_factory.mktemp("airflow-run")),
@@ -380,7 +383,10 @@ def _airflow_env(stack: Stack) -> dict[str, str]:
     values["AIRFLOW_HOME"] = home
     values["AIRFLOW__API_AUTH__JWT_SECRET"] = Path(home, "jwt_secret").read_text().strip()
     values["AIRFLOW__CORE__FERNET_KEY"] = Path(home, "fernet_key").read_text().strip()
-    values["PYTHONPATH"] = f"{ROOT / 'dags'}"
+    values["PYTHONPATH"] = f"{ROOT / 'dags'}:{ROOT / 'src'}"  # this checkout's vitrina
+    # The connections the script generates from the profile (vitrina_spark for users_stream).
+    for conn_id, conn in connections(load_settings(environ=stack.env), stack.env).items():
+        values[f"AIRFLOW_CONN_{conn_id.upper()}"] = json.dumps(conn)
     return values
 
 
@@ -406,6 +412,11 @@ def test_dags_test_of_every_dag_fills_the_stores(stack: Stack) -> None:
     assert len(_users(settings)) < len(before)
     _dags_test(stack, "users_stream", "2026-11-02T03:05:00+00:00")
     assert _users(settings) == before
+    # ... through the Spark stream: its checkpoint holds the committed micro-batches.
+    commits = (
+        settings.data_dir / "checkpoints" / f"users_stream.{settings.kafka.registrations_topic}"
+    )
+    assert [p.name for p in (commits / "commits").iterdir() if p.name.isdigit()]
 
     _dags_test(stack, "shop_etl", "2026-11-02T03:00:00+00:00")
     with psycopg.connect(settings.backend("warehouse")) as con:

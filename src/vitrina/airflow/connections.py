@@ -70,6 +70,8 @@ def _from_url(url: str) -> dict[str, Any] | None:
     if schema:
         conn["schema"] = schema
     conn["extra"] = {"vitrina_url": url}
+    if conn_type == "spark":  # SparkSubmitOperator submits in client mode: the driver is here
+        conn["extra"]["deploy-mode"] = "client"
     return conn
 
 

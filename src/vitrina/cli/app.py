@@ -60,6 +60,7 @@ _COMMAND_MODULES = (
     "vitrina.cli.query_cmd",
     "vitrina.cli.publish_cmd",
     "vitrina.cli.replicate_cmd",
+    "vitrina.cli.users_stream_cmd",
     "vitrina.cli.stream_cmd",
     "vitrina.cli.airflow_cmd",
 )

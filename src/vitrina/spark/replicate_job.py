@@ -11,10 +11,10 @@ from typing import Any, Final
 
 from vitrina.contracts.registry import contract_for
 from vitrina.contracts.storage import field_kinds
-from vitrina.errors import UsageError
 from vitrina.replicate.replicas import MySQLReplica, mysql_params
 from vitrina.replicate.sources import window_literal_sql
 from vitrina.source import UPDATED_AT
+from vitrina.spark.command import CLUSTER_CONF, cluster_master
 
 __all__ = [
     "CLUSTER_CONF",
@@ -30,20 +30,6 @@ log = logging.getLogger(__name__)
 DEFAULT_MASTER: Final = "spark://127.0.0.1:7077"
 # Two workers of one core each: four partitions keep both busy without tiny tasks.
 PARTITIONS: Final = 4
-_UTC: Final = "-Duser.timezone=UTC"  # JDBC drivers convert timestamps in the JVM's zone
-# Every job on the cluster: UTC, small executors, both worker cores, no UI.
-CLUSTER_CONF: Final[dict[str, str]] = {
-    "spark.driver.host": "127.0.0.1",
-    "spark.driver.bindAddress": "127.0.0.1",
-    "spark.sql.session.timeZone": "UTC",
-    "spark.driver.extraJavaOptions": _UTC,
-    "spark.executor.extraJavaOptions": _UTC,
-    "spark.executor.memory": "512m",
-    "spark.cores.max": "2",
-    "spark.sql.shuffle.partitions": "2",
-    "spark.ui.enabled": "false",
-    "spark.ui.showConsoleProgress": "false",
-}
 
 
 def cluster_session(master: str, jars_cache: Path, *, app: str = "vitrina-replicate") -> Any:
@@ -68,12 +54,7 @@ def cluster(master: str, *, app: str) -> Iterator[Any]:
     """A session on the cluster at ``master`` for one job, stopped afterwards."""
     from vitrina.spark.jars import JARS_CACHE
 
-    if not master.startswith("spark://"):
-        raise UsageError(
-            f"the Spark engine runs on a Spark cluster (backends.spark = spark://host:7077, "
-            f"the stack profile), not {master}"
-        )
-    spark = cluster_session(master, JARS_CACHE, app=app)
+    spark = cluster_session(cluster_master(master), JARS_CACHE, app=app)
     try:
         yield spark
     finally:
