@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import pyarrow as pa
 
@@ -41,7 +41,7 @@ class GraphStore(ABC):
     def close(self) -> None:  # noqa: B027 - most stores hold nothing to release
         """Release connections."""
 
-    def __enter__(self) -> GraphStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
