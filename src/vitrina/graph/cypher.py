@@ -138,8 +138,7 @@ _DISTANCE_COUNTS = """
 unwind $sources as sid
 match (s:User {graph: $g, user_id: sid})
 call (s) {
-  call gds.allShortestPaths.delta.stream($name, {sourceNode: s, concurrency: 1,
-                                                 logProgress: false})
+  call gds.allShortestPaths.delta.stream($name, {sourceNode: s, logProgress: false})
   yield totalCost
   with totalCost where totalCost > 0
   with toInteger(totalCost) as depth, count(*) as pairs
@@ -158,8 +157,8 @@ DISTANCE_COUNTS_AND_REACH = (
 
 def _ball(depth: int) -> str:
     return (
-        f"call gds.bfs.stream($name, {{sourceNode: s, maxDepth: {depth}, concurrency: 1, "
-        f"logProgress: false}}) yield nodeIds as ball{depth}\n"
+        f"call gds.bfs.stream($name, {{sourceNode: s, maxDepth: {depth}, logProgress: false}}) "
+        f"yield nodeIds as ball{depth}\n"
     )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -48,6 +49,8 @@ BATCH_ROWS = 10_000
 # may stream inside the database (n per source): seconds of work per transaction at most.
 SEARCH_BATCH = 1_000
 PAIRS_PER_TRANSACTION = 2_000_000
+# Batches in flight at once, each in its own session: the server runs each on its own core.
+SEARCH_SESSIONS = 2
 _COMMUNITY = ("community_id", "name", "kind")
 _FRIEND = ("a", "b", "created_at")
 _FOLLOW = ("follower_id", "followee_id", "created_at")
@@ -217,13 +220,19 @@ class Neo4jGraphStore(GraphStore):
         A full search streams up to ``n`` rows per source inside the database, so a batch
         holds at most PAIRS_PER_TRANSACTION / n sources. Returns ``hist[d]``, the ordered
         pairs at distance d summed from the ``counts`` each source returns (zeros when the
-        statement returns none). Each batch is retried as a unit if the connection drops.
+        statement returns none). Each batch is retried as a unit if the connection drops;
+        SEARCH_SESSIONS batches run at once.
         """
         hist = np.zeros(n + 1, np.int64)
         size = max(1, min(SEARCH_BATCH, PAIRS_PER_TRANSACTION // max(n, 1)))
-        for i in range(0, len(sources), size):
-            batch = sources[i : i + size].tolist()
-            for row in self._write(statement, what, name=name, sources=batch):
-                counts = np.asarray(row["counts"], np.int64)
-                hist[1 : len(counts) + 1] += counts
+        batches = [sources[i : i + size].tolist() for i in range(0, len(sources), size)]
+
+        def search(batch: list[int]) -> list[dict[str, Any]]:
+            return self._write(statement, what, name=name, sources=batch)
+
+        with ThreadPoolExecutor(SEARCH_SESSIONS) as pool:
+            for rows in pool.map(search, batches):
+                for row in rows:
+                    counts = np.asarray(row["counts"], np.int64)
+                    hist[1 : len(counts) + 1] += counts
         return hist
