@@ -33,7 +33,11 @@ from vitrina.pipelines import graph as graph_job
 from vitrina.pipelines.run import RunReport, run_all
 from vitrina.warehouse import open_warehouse
 
-pytestmark = [pytest.mark.services("postgres", "minio", "neo4j", "redis")]
+# Simulating, ingesting and building every dbt model on 2 busy cores takes minutes.
+pytestmark = [
+    pytest.mark.services("postgres", "minio", "neo4j", "redis"),
+    pytest.mark.timeout(1800),
+]
 
 SOCIAL_MARTS = (
     "social_daily_activity",
@@ -217,7 +221,8 @@ def test_a_second_run_of_the_same_interval_changes_nothing(
     def digests() -> dict[str, Any]:
         return {
             "warehouse": postgres_digests(settings.backend("warehouse")),
-            "source": postgres_digests(settings.backend("source")),
+            # The simulator writes the source again: its rows, not their updated_at, must stay.
+            "source": postgres_digests(settings.backend("source"), ignore=("updated_at",)),
             "marts": marts_digests(settings),
             "graph": neo4j_digest(settings.backend("graph")),
         }

@@ -56,8 +56,10 @@ def minio_eventlog(minio: Minio, prefix: str) -> str:
     return f"s3://{minio.user}:{minio.password}@{host}/{minio.bucket}/{prefix}"
 
 
-def postgres_digests(url: str) -> dict[str, str]:
-    """md5 of the sorted rows of every table in the database, by ``schema.table``."""
+def postgres_digests(url: str, ignore: tuple[str, ...] = ()) -> dict[str, str]:
+    """md5 of the sorted rows of every table in the database, by ``schema.table``; the
+    ``ignore`` columns are left out (bookkeeping such as the source's ``updated_at``)."""
+    drop = "".join(f" - '{c}'" for c in ignore)
     out = {}
     with psycopg.connect(url) as con:
         tables = con.execute(
@@ -66,8 +68,9 @@ def postgres_digests(url: str) -> dict[str, str]:
             "and table_type = 'BASE TABLE' order by 1, 2"
         ).fetchall()
         for schema, name in tables:
+            row = f"(to_jsonb(t){drop})::text"
             (digest,) = con.execute(
-                f"select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) "
+                f"select md5(coalesce(string_agg({row}, '|' order by {row}), '')) "
                 f'from "{schema}"."{name}" as t'
             ).fetchone() or ("",)
             out[f"{schema}.{name}"] = digest
