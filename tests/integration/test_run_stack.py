@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 
-import psycopg
 import pytest
 import redis
 
+from tests.support.stack import scratch_databases
 from vitrina.cli.query_cmd import run_query
 from vitrina.config import Settings, load_settings
 from vitrina.pipelines.run import RunReport, run_all
@@ -16,28 +16,21 @@ from vitrina.serve import open_serving
 
 
 @pytest.fixture(scope="module")
-def scratch_databases(postgres_url: str) -> Iterator[tuple[str, str]]:
+def scratch(postgres_url: str) -> Iterator[list[str]]:
     """A warehouse and a source database of their own, dropped afterwards."""
-    names = [f"vitrina_run_{uuid.uuid4().hex[:8]}_{kind}" for kind in ("wh", "src")]
-    with psycopg.connect(postgres_url, autocommit=True) as con:
-        for name in names:
-            con.execute(f"create database {name}")
-    base = postgres_url.rsplit("/", 1)[0]
-    yield f"{base}/{names[0]}", f"{base}/{names[1]}"
-    with psycopg.connect(postgres_url, autocommit=True) as con:
-        for name in names:
-            con.execute(f"drop database if exists {name} with (force)")
+    with scratch_databases(postgres_url, "vitrina_run", "wh", "src") as urls:
+        yield urls
 
 
 @pytest.fixture(scope="module")
 def stack_run(
     tmp_path_factory: pytest.TempPathFactory,
-    scratch_databases: tuple[str, str],
+    scratch: list[str],
     kafka_bootstrap: str,
     kafka_topic: Callable[..., str],
     redis_url: str,
 ) -> tuple[Settings, RunReport]:
-    warehouse, source = scratch_databases
+    warehouse, source = scratch
     serving = redis_url.rsplit("/", 1)[0] + "/9"
     redis.Redis.from_url(serving).flushdb()
     settings = load_settings(
