@@ -35,6 +35,7 @@ import pytest
 import redis
 
 from tests.integration.replication_support import SHOP, dbt_mart_rows, mart_rows, mismatches
+from tests.support.stack import postgres_digests
 from tests.unit.alerts.servers import Recorded, recording_bot_api, recording_smtp
 from vitrina.airflow.connections import connections
 from vitrina.config import Settings, load_settings
@@ -233,23 +234,6 @@ def windows_clicks(settings: Settings) -> dict[tuple[int, int], int]:
     return {(r["product_id"], r["window_end_ms"]): r["clicks"] for r in rows}
 
 
-def _pg_hashes(url: str) -> dict[str, str]:
-    out = {}
-    with psycopg.connect(url) as con:
-        tables = con.execute(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_schema not in ('pg_catalog', 'information_schema') "
-            "and table_type = 'BASE TABLE' order by 1, 2"
-        ).fetchall()
-        for schema, name in tables:
-            (digest,) = con.execute(
-                f"select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) "
-                f'from "{schema}"."{name}" as t'
-            ).fetchone() or ("",)
-            out[f"{schema}.{name}"] = digest
-    return out
-
-
 _MARTS_HASHES = """
 import hashlib, json, sys
 from vitrina.cli.query_cmd import run_query
@@ -287,8 +271,8 @@ def store_hashes(stack: Stack) -> dict[str, Any]:
     )
     assert marts.returncode == 0, marts.stderr[-2000:]
     return {
-        "warehouse": _pg_hashes(settings.backend("warehouse")),
-        "source": _pg_hashes(settings.backend("source")),
+        "warehouse": postgres_digests(settings.backend("warehouse")),
+        "source": postgres_digests(settings.backend("source")),
         "marts": json.loads(marts.stdout.strip().splitlines()[-1]),
         "serving": serving,
         "windows": sorted((r.key, r.value) for r in records),

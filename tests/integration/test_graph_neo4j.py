@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
+from tests.support.stack import graph_url
 from vitrina.graph import GraphData, MetricOptions, open_graph
 from vitrina.graph.neo4jstore import Neo4jGraphStore
 
@@ -17,14 +18,10 @@ pytestmark = pytest.mark.services("neo4j")
 
 @pytest.fixture
 def store(
-    neo4j_url: str, neo4j_auth: tuple[str, str], neo4j_gds: bool
+    neo4j_url: str, neo4j_auth: tuple[str, str] | None, neo4j_gds: bool
 ) -> Iterator[Neo4jGraphStore]:
     assert neo4j_gds, "the Neo4j server has no Graph Data Science plugin"
-    user, password = neo4j_auth
-    host = neo4j_url.partition("://")[2]
-    # A private namespace: other tests' graphs in the same database are never touched.
-    url = f"bolt://{user}:{password}@{host}?namespace=test_{uuid.uuid4().hex[:12]}"
-    graph = open_graph(url)
+    graph = open_graph(graph_url(neo4j_url, neo4j_auth, f"test_{uuid.uuid4().hex[:12]}"))
     assert isinstance(graph, Neo4jGraphStore)
     try:
         yield graph
@@ -145,3 +142,7 @@ def test_sampled_depth_uses_the_same_sources(store: Neo4jGraphStore) -> None:
     assert theirs.depth.equals(ours.depth)
     assert theirs.summary["sampled_sources"].to_pylist() == [30]
     assert theirs.summary.equals(ours.summary)
+    # Reach stays exact for every user (breadth-first searches cut at depth 3 in GDS).
+    for k in (1, 2, 3):
+        assert theirs.users[f"reach_{k}"].equals(ours.users[f"reach_{k}"])
+    assert theirs.users["reach_3"].to_numpy().sum() > 0

@@ -2,70 +2,79 @@
 
 from __future__ import annotations
 
-# Uniqueness per namespace: composite (graph, id) constraints also index the MERGE lookups.
-CONSTRAINTS = (
-    "create constraint vitrina_user if not exists "
-    "for (n:User) require (n.graph, n.user_id) is unique",
-    "create constraint vitrina_community if not exists "
-    "for (n:Community) require (n.graph, n.community_id) is unique",
-    "create constraint vitrina_post if not exists "
-    "for (n:Post) require (n.graph, n.post_id) is unique",
-)
+# Every node label with its id property: unique per namespace.
+NODE_KEYS = {"User": "user_id", "Community": "community_id", "Post": "post_id"}
+RELATIONSHIP_TYPES = ("FRIEND", "FOLLOWS", "MEMBER_OF", "AUTHORED")
 
-MERGE_USERS = """
-unwind $rows as r
-merge (n:User {graph: $g, user_id: r.user_id})
-set n += r
-"""
-MERGE_COMMUNITIES = """
-unwind $rows as r
-merge (n:Community {graph: $g, community_id: r.community_id})
-set n += r
-"""
-MERGE_POSTS = """
-unwind $rows as r
-merge (n:Post {graph: $g, post_id: r.post_id})
-set n += r
-"""
-MERGE_FRIENDS = """
-unwind $rows as r
-match (a:User {graph: $g, user_id: r.a})
-match (b:User {graph: $g, user_id: r.b})
-merge (a)-[f:FRIEND]->(b)
-set f.created_at = r.created_at
-"""
-MERGE_FOLLOWS = """
-unwind $rows as r
-match (a:User {graph: $g, user_id: r.follower_id})
-match (b:User {graph: $g, user_id: r.followee_id})
-merge (a)-[f:FOLLOWS]->(b)
-set f.created_at = r.created_at
-"""
+
+def constraint(label: str) -> str:
+    """Uniqueness of (graph, id): the composite constraint also indexes the MERGE lookups."""
+    return (
+        f"create constraint vitrina_{label.lower()} if not exists "
+        f"for (n:{label}) require (n.graph, n.{NODE_KEYS[label]}) is unique"
+    )
+
+
+def merge_nodes(label: str) -> str:
+    """Upsert one node per row of ``$rows``, keyed by the label's id; other fields are set."""
+    key = NODE_KEYS[label]
+    return f"unwind $rows as r\nmerge (n:{label} {{graph: $g, {key}: r.{key}}})\nset n += r\n"
+
+
+def merge_relationships(
+    rel: str,
+    start: tuple[str, str],
+    end: tuple[str, str],
+    *,
+    identity: str = "",
+    properties: tuple[str, ...] = (),
+) -> str:
+    """One ``rel`` per row between existing nodes; ``start``/``end`` are (label, row field).
+
+    ``identity`` is extra properties of the merged pattern (what makes two rows two
+    relationships); ``properties`` are row fields set on the relationship.
+    """
+    (a_label, a_field), (b_label, b_field) = start, end
+    lines = [
+        "unwind $rows as r",
+        f"match (a:{a_label} {{graph: $g, {NODE_KEYS[a_label]}: r.{a_field}}})",
+        f"match (b:{b_label} {{graph: $g, {NODE_KEYS[b_label]}: r.{b_field}}})",
+        f"merge (a)-[x:{rel}{identity}]->(b)",
+        *(f"set x.{p} = r.{p}" for p in properties),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _counts() -> str:
+    parts = [
+        f"call () {{ match (n:{label} {{graph: $g}}) return count(n) as {label} }}"
+        for label in NODE_KEYS
+    ]
+    parts += [
+        f"call () {{ match (:User {{graph: $g}})-[r:{rel}]->() return count(r) as {rel} }}"
+        for rel in RELATIONSHIP_TYPES
+    ]
+    return "\n".join(parts) + "\nreturn " + ", ".join([*NODE_KEYS, *RELATIONSHIP_TYPES]) + "\n"
+
+
+CONSTRAINTS = tuple(constraint(label) for label in NODE_KEYS)
+MERGE_USERS, MERGE_COMMUNITIES, MERGE_POSTS = (merge_nodes(label) for label in NODE_KEYS)
+MERGE_FRIENDS = merge_relationships(
+    "FRIEND", ("User", "a"), ("User", "b"), properties=("created_at",)
+)
+MERGE_FOLLOWS = merge_relationships(
+    "FOLLOWS", ("User", "follower_id"), ("User", "followee_id"), properties=("created_at",)
+)
 # One relationship per membership row: a user who leaves and joins again has two.
-MERGE_MEMBERS = """
-unwind $rows as r
-match (u:User {graph: $g, user_id: r.user_id})
-match (c:Community {graph: $g, community_id: r.community_id})
-merge (u)-[m:MEMBER_OF {joined_at: coalesce(r.joined_at, '')}]->(c)
-set m.left_at = r.left_at
-"""
-MERGE_AUTHORED = """
-unwind $rows as r
-match (u:User {graph: $g, user_id: r.user_id})
-match (p:Post {graph: $g, post_id: r.post_id})
-merge (u)-[:AUTHORED]->(p)
-"""
-COUNTS = """
-call () { match (n:User {graph: $g}) return count(n) as users }
-call () { match (n:Community {graph: $g}) return count(n) as communities }
-call () { match (n:Post {graph: $g}) return count(n) as posts }
-call () { match (:User {graph: $g})-[r:FRIEND]->() return count(r) as friend }
-call () { match (:User {graph: $g})-[r:FOLLOWS]->() return count(r) as follows }
-call () { match (:User {graph: $g})-[r:MEMBER_OF]->() return count(r) as member_of }
-call () { match (:User {graph: $g})-[r:AUTHORED]->() return count(r) as authored }
-return users as User, communities as Community, posts as Post, friend as FRIEND,
-       follows as FOLLOWS, member_of as MEMBER_OF, authored as AUTHORED
-"""
+MERGE_MEMBERS = merge_relationships(
+    "MEMBER_OF",
+    ("User", "user_id"),
+    ("Community", "community_id"),
+    identity=" {joined_at: coalesce(r.joined_at, '')}",
+    properties=("left_at",),
+)
+MERGE_AUTHORED = merge_relationships("AUTHORED", ("User", "user_id"), ("Post", "post_id"))
+COUNTS = _counts()
 DELETE_NAMESPACE = """
 match (n {graph: $g})
 call (n) { detach delete n } in transactions of 10000 rows
@@ -96,11 +105,12 @@ call gds.pageRank.write($name, {dampingFactor: $damping, maxIterations: 10000,
 yield nodePropertiesWritten
 return nodePropertiesWritten
 """
+# Writes to every user commit in transactions of BATCH_ROWS rows, never in one.
 NORMALISE_PAGERANK = """
 match (u:User {graph: $g})
-with sum(u.pagerank_raw) as total, collect(u) as users
-unwind users as u
-set u.pagerank = u.pagerank_raw / total
+with sum(u.pagerank_raw) as total
+match (u:User {graph: $g})
+call (u, total) { set u.pagerank = u.pagerank_raw / total } in transactions of 10000 rows
 """
 LEIDEN = """
 call gds.leiden.write($name, {writeProperty: 'leiden_raw', randomSeed: $seed, concurrency: 1})
@@ -112,38 +122,54 @@ NAME_COMMUNITIES = """
 match (u:User {graph: $g})
 with u.leiden_raw as raw, collect(u) as users, min(u.user_id) as smallest
 unwind users as u
-set u.graph_community = smallest
+call (u, smallest) { set u.graph_community = smallest } in transactions of 10000 rows
 """
-NO_COMMUNITIES = "match (u:User {graph: $g}) set u.graph_community = u.user_id"
+NO_COMMUNITIES = """
+match (u:User {graph: $g})
+call (u) { set u.graph_community = u.user_id } in transactions of 10000 rows
+"""
 
-ALL_PAIRS_DEPTH = """
-call gds.allShortestPaths.stream($name) yield sourceNodeId, targetNodeId, distance
-with distance where sourceNodeId <> targetNodeId and distance < 1.0e15
-return toInteger(distance) as depth, count(*) as pairs
-"""
-SAMPLED_DEPTH = """
+# The friendship searches run in GDS over the undirected FRIEND projection ``$name``, one
+# batch of sources (``$sources``, user ids) per transaction. ``counts[k - 1]`` is the number
+# of users at distance exactly k from the source: an unweighted shortest-path search (every
+# relationship costs 1), aggregated in the database; distances are contiguous (a user at
+# distance k has a neighbour at k - 1), so the list has no gaps.
+_DISTANCE_COUNTS = """
 unwind $sources as sid
 match (s:User {graph: $g, user_id: sid})
-call gds.allShortestPaths.delta.stream($name, {sourceNode: s}) yield targetNode, totalCost
-with totalCost where totalCost > 0
-return toInteger(totalCost) as depth, count(*) as pairs
-"""
-
-# Users at distance exactly 1, 2, 3 over friendships, level by level.
-REACH = """
-match (u:User {graph: $g})
-call (u) {
-  optional match (u)-[:FRIEND]-(a:User)
-  with u, collect(distinct a) as l1
-  optional match (u)-[:FRIEND]-(:User)-[:FRIEND]-(b:User)
-  where b <> u and not b in l1
-  with u, l1, collect(distinct b) as l2
-  optional match (u)-[:FRIEND]-(:User)-[:FRIEND]-(:User)-[:FRIEND]-(c:User)
-  where c <> u and not c in l1 and not c in l2
-  return size(l1) as r1, size(l2) as r2, count(distinct c) as r3
+call (s) {
+  call gds.allShortestPaths.delta.stream($name, {sourceNode: s, logProgress: false})
+  yield totalCost
+  with totalCost where totalCost > 0
+  with toInteger(totalCost) as depth, count(*) as pairs
+  order by depth
+  return collect(pairs) as counts
 }
-set u.reach_1 = r1, u.reach_2 = r2, u.reach_3 = r3
 """
+DISTANCE_COUNTS = _DISTANCE_COUNTS + "return counts\n"
+# The same search also gives the source's reach (when every user is a source anyway).
+DISTANCE_COUNTS_AND_REACH = (
+    _DISTANCE_COUNTS
+    + "set s.reach_1 = coalesce(counts[0], 0), s.reach_2 = coalesce(counts[1], 0),\n"
+    + "    s.reach_3 = coalesce(counts[2], 0)\nreturn counts\n"
+)
+
+
+def _ball(depth: int) -> str:
+    return (
+        f"call gds.bfs.stream($name, {{sourceNode: s, maxDepth: {depth}, logProgress: false}}) "
+        f"yield nodeIds as ball{depth}\n"
+    )
+
+
+# Reach alone: the users within 1, 2 and 3 hops (GDS breadth-first searches cut at that
+# depth; the source is in each ball), differenced.
+REACH = (
+    "unwind $sources as sid\nmatch (s:User {graph: $g, user_id: sid})\n"
+    + "".join(_ball(d) for d in (1, 2, 3))
+    + "set s.reach_1 = size(ball1) - 1, s.reach_2 = size(ball2) - size(ball1),\n"
+    + "    s.reach_3 = size(ball3) - size(ball2)\n"
+)
 READ_METRICS = """
 match (u:User {graph: $g})
 return u.user_id as user_id, u.pagerank as pagerank, u.reach_1 as reach_1,

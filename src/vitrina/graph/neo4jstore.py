@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -24,6 +25,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import numpy as np
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from vitrina.backends import register
 from vitrina.errors import BackendError, ServiceUnavailable
@@ -43,6 +45,16 @@ __all__ = ["Neo4jGraphStore"]
 logger = logging.getLogger(__name__)
 
 BATCH_ROWS = 10_000
+# Sources per transaction of the friendship searches, and the rows a batch of full searches
+# may stream inside the database (n per source): seconds of work per transaction at most.
+SEARCH_BATCH = 1_000
+PAIRS_PER_TRANSACTION = 2_000_000
+# Batches in flight at once, each in its own session: the server runs each on its own core.
+SEARCH_SESSIONS = 2
+_COMMUNITY = ("community_id", "name", "kind")
+_FRIEND = ("a", "b", "created_at")
+_FOLLOW = ("follower_id", "followee_id", "created_at")
+_MEMBER = ("community_id", "user_id", "joined_at", "left_at")
 
 
 @contextmanager
@@ -60,15 +72,21 @@ def _translate(what: str) -> Iterator[None]:
         raise BackendError(f"graph: Neo4j driver failed during {what}: {exc}") from exc
 
 
-def _rows(table: pa.Table, columns: list[str]) -> list[dict[str, Any]]:
-    present = [c for c in columns if c in table.column_names]
-    rows: list[dict[str, Any]] = table.select(present).to_pylist()
-    return rows
+def _batches(table: pa.Table, columns: tuple[str, ...]) -> Iterator[list[dict[str, Any]]]:
+    """The table's ``columns`` (those present) as lists of at most BATCH_ROWS row dicts."""
+    part = table.select([c for c in columns if c in table.column_names])
+    for i in range(0, part.num_rows, BATCH_ROWS):
+        rows: list[dict[str, Any]] = part.slice(i, BATCH_ROWS).to_pylist()
+        yield rows
 
 
-def _batches(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    for i in range(0, len(rows), BATCH_ROWS):
-        yield rows[i : i + BATCH_ROWS]
+def _friend_pairs(friendships: pa.Table) -> pa.Table:
+    """Friendships as (a, b[, created_at]) with a < b: each pair is stored once."""
+    x, y = friendships.column("user_id"), friendships.column("friend_id")
+    out = {"a": pc.min_element_wise(x, y), "b": pc.max_element_wise(x, y)}
+    if "created_at" in friendships.column_names:
+        out["created_at"] = friendships.column("created_at")
+    return pa.table(out)
 
 
 @register("graph", "bolt", "neo4j", extra="neo4j")
@@ -100,6 +118,17 @@ class Neo4jGraphStore(GraphStore):
             result = session.run(statement, {"g": self.namespace, **params})
             return list(result.data())
 
+    def _write(self, statement: str, what: str, **params: Any) -> list[dict[str, Any]]:
+        """Run ``statement`` in a managed write transaction: the driver retries it whole
+        (with backoff) when the connection drops or the server reports a transient error."""
+
+        def work(tx: Any) -> list[dict[str, Any]]:
+            return list(tx.run(statement, {"g": self.namespace, **params}).data())
+
+        with _translate(what), self._driver.session(database=self.database) as session:
+            rows: list[dict[str, Any]] = session.execute_write(work)
+            return rows
+
     def query(self, cypher_text: str, parameters: dict[str, Any] | None = None) -> pa.Table:
         rows = self._run(cypher_text, "query", **(parameters or {}))
         try:
@@ -109,31 +138,23 @@ class Neo4jGraphStore(GraphStore):
             return pa.Table.from_pylist(text)
 
     # -- load ------------------------------------------------------------------------------
-    def _merge(self, statement: str, what: str, rows: list[dict[str, Any]]) -> None:
-        for batch in _batches(rows):
-            self._run(statement, f"load of {what}", rows=batch)
-
     def load(self, data: GraphData) -> dict[str, int]:
         index_graph(data)  # a bad reference fails the load before anything is written
         for statement in cypher.CONSTRAINTS:
             self._run(statement, "constraints")
-        self._merge(cypher.MERGE_USERS, "users", _rows(data.users, ["user_id", "username"]))
-        self._merge(
-            cypher.MERGE_COMMUNITIES,
-            "communities",
-            _rows(data.communities, ["community_id", "name", "kind"]),
+        # Nodes first, then the relationships between them: (statement, what, table, fields).
+        loads = (
+            (cypher.MERGE_USERS, "users", data.users, ("user_id", "username")),
+            (cypher.MERGE_COMMUNITIES, "communities", data.communities, _COMMUNITY),
+            (cypher.MERGE_POSTS, "posts", data.posts, ("post_id", "user_id", "kind")),
+            (cypher.MERGE_FRIENDS, "friendships", _friend_pairs(data.friendships), _FRIEND),
+            (cypher.MERGE_FOLLOWS, "follows", data.follows, _FOLLOW),
+            (cypher.MERGE_MEMBERS, "memberships", data.memberships, _MEMBER),
+            (cypher.MERGE_AUTHORED, "authored", data.posts, ("post_id", "user_id")),
         )
-        self._merge(cypher.MERGE_POSTS, "posts", _rows(data.posts, ["post_id", "user_id", "kind"]))
-        friends = _rows(data.friendships, ["user_id", "friend_id", "created_at"])
-        for row in friends:  # stored once per pair, smaller id first
-            a, b = row.pop("user_id"), row.pop("friend_id")
-            row["a"], row["b"] = min(a, b), max(a, b)
-        self._merge(cypher.MERGE_FRIENDS, "friendships", friends)
-        follows = _rows(data.follows, ["follower_id", "followee_id", "created_at"])
-        self._merge(cypher.MERGE_FOLLOWS, "follows", follows)
-        members = _rows(data.memberships, ["community_id", "user_id", "joined_at", "left_at"])
-        self._merge(cypher.MERGE_MEMBERS, "memberships", members)
-        self._merge(cypher.MERGE_AUTHORED, "authored", _rows(data.posts, ["post_id", "user_id"]))
+        for statement, what, table, fields in loads:
+            for rows in _batches(table, fields):
+                self._run(statement, f"load of {what}", rows=rows)
         return self.counts()
 
     def counts(self) -> dict[str, int]:
@@ -162,17 +183,24 @@ class Neo4jGraphStore(GraphStore):
             arcs = int(info["relationshipCount"])
             self._run(cypher.PAGERANK, "PageRank", name=name, damping=DAMPING)
             self._run(cypher.NORMALISE_PAGERANK, "PageRank")
+        sources = depth_sources(len(ids), options)
         with self._projection(cypher.PROJECT_FRIENDS) as (name, info):
             friendships = int(info["relationshipCount"]) // 2
             if options.communities:
                 self._run(cypher.LEIDEN, "Leiden", name=name, seed=options.seed)
             naming = cypher.NAME_COMMUNITIES if options.communities else cypher.NO_COMMUNITIES
             self._run(naming, "Leiden")
-            hist = self._depth_histogram(name, ids, options)
-        self._run(cypher.REACH, "reach")
-        rows = self._run(cypher.READ_METRICS, "read")
-        table = pa.Table.from_pylist(rows, schema=USER_METRICS_SCHEMA)
-        sampled = depth_sources(len(ids), options)
+            # Every user a source: one search gives both the depth figures and the reach.
+            searches = [(cypher.DISTANCE_COUNTS_AND_REACH, ids, "depth and reach")]
+            if sources is not None:
+                searches = [
+                    (cypher.REACH, ids, "reach"),
+                    (cypher.DISTANCE_COUNTS, ids[sources], "depth"),
+                ]
+            hist = np.zeros(len(ids) + 1, np.int64)
+            for statement, chosen, what in searches:
+                hist += self._searches(statement, what, name, chosen, len(ids))
+        table = pa.Table.from_pylist(self._run(cypher.READ_METRICS, "read"), USER_METRICS_SCHEMA)
         return metrics_tables(
             ids,
             friendships,
@@ -181,18 +209,30 @@ class Neo4jGraphStore(GraphStore):
             np.column_stack([table.column(f"reach_{k}").to_numpy() for k in (1, 2, 3)]),
             table.column("graph_community").to_numpy(),
             hist,
-            None if sampled is None else len(sampled),
+            None if sources is None else len(sources),
         )
 
-    def _depth_histogram(self, name: str, ids: np.ndarray, options: MetricOptions) -> np.ndarray:
-        """Ordered pairs by distance, from every user (MSBFS) or the sampled sources."""
-        sources = depth_sources(len(ids), options)
-        if sources is None:
-            rows = self._run(cypher.ALL_PAIRS_DEPTH, "depth", name=name)
-        else:
-            sample = ids[sources].tolist()
-            rows = self._run(cypher.SAMPLED_DEPTH, "depth", name=name, sources=sample)
-        hist = np.zeros(len(ids) + 1, np.int64)
-        for row in rows:
-            hist[int(row["depth"])] += int(row["pairs"])
+    def _searches(
+        self, statement: str, what: str, name: str, sources: np.ndarray, n: int
+    ) -> np.ndarray:
+        """Run a per-source search in GDS over ``sources``, a bounded batch per transaction.
+
+        A full search streams up to ``n`` rows per source inside the database, so a batch
+        holds at most PAIRS_PER_TRANSACTION / n sources. Returns ``hist[d]``, the ordered
+        pairs at distance d summed from the ``counts`` each source returns (zeros when the
+        statement returns none). Each batch is retried as a unit if the connection drops;
+        SEARCH_SESSIONS batches run at once.
+        """
+        hist = np.zeros(n + 1, np.int64)
+        size = max(1, min(SEARCH_BATCH, PAIRS_PER_TRANSACTION // max(n, 1)))
+        batches = [sources[i : i + size].tolist() for i in range(0, len(sources), size)]
+
+        def search(batch: list[int]) -> list[dict[str, Any]]:
+            return self._write(statement, what, name=name, sources=batch)
+
+        with ThreadPoolExecutor(SEARCH_SESSIONS) as pool:
+            for rows in pool.map(search, batches):
+                for row in rows:
+                    counts = np.asarray(row["counts"], np.int64)
+                    hist[1 : len(counts) + 1] += counts
         return hist

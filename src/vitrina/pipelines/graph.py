@@ -14,7 +14,7 @@ from vitrina.pipelines.interval import Interval
 from vitrina.warehouse import Warehouse, open_warehouse
 from vitrina.warehouse.base import quote_ident
 
-__all__ = ["GRAPH_SCHEMA", "GraphReport", "has_social_data", "run"]
+__all__ = ["GRAPH_SCHEMA", "GraphReport", "has_social_data", "read_inputs", "run"]
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +66,15 @@ def has_social_data(wh: Warehouse) -> bool:
     return bool(found.num_rows)
 
 
-def _read(wh: Warehouse, table: str, columns: tuple[str, ...], order: tuple[str, ...]) -> pa.Table:
-    # Ordered reads: the same clean rows always give the graph the same input order.
-    cols = ", ".join(quote_ident(c) for c in columns)
-    keys = ", ".join(quote_ident(c) for c in order)
-    return wh.query_arrow(f"select {cols} from clean.{quote_ident(table)} order by {keys}")
+def read_inputs(wh: Warehouse) -> dict[str, pa.Table]:
+    """The graph's input tables from the clean layer, by GraphData field."""
+    out = {}
+    for key, (table, columns, order) in INPUTS.items():
+        # Ordered reads: the same clean rows always give the graph the same input order.
+        cols = ", ".join(quote_ident(c) for c in columns)
+        keys = ", ".join(quote_ident(c) for c in order)
+        out[key] = wh.query_arrow(f"select {cols} from clean.{quote_ident(table)} order by {keys}")
+    return out
 
 
 def _replace(wh: Warehouse, tables: dict[str, pa.Table]) -> None:
@@ -98,9 +102,7 @@ def run(settings: Settings, interval: Interval | None = None) -> GraphReport:
             raise PipelineError(
                 "the warehouse holds no social users: run `vitrina ingest --domain social` first"
             )
-        inputs = {
-            key: _read(wh, table, cols, order) for key, (table, cols, order) in INPUTS.items()
-        }
+        inputs = read_inputs(wh)
     url = settings.backend("graph")
     with open_graph(url) as graph:
         graph.load(GraphData(**inputs))
