@@ -29,12 +29,15 @@ import copy
 import logging
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from vitrina.backends import ROLE_SCHEMES, check_url
+from vitrina.config_defaults import DEFAULTS, PROFILES
+from vitrina.config_defaults import SCHEMA as _SCHEMA
+from vitrina.config_defaults import SECTIONS as _SECTIONS
 from vitrina.config_sections import (
     BackendSettings,
     FaultSettings,
@@ -44,36 +47,9 @@ from vitrina.config_sections import (
     SimulateSettings,
     StreamSettings,
 )
-from vitrina.config_values import (
-    boolean as _bool,
-)
-from vitrina.config_values import (
-    duration as _duration,
-)
-from vitrina.config_values import (
-    instant as _instant,
-)
-from vitrina.config_values import (
-    non_negative_float as _non_neg_float,
-)
-from vitrina.config_values import (
-    non_negative_int as _pos_int,
-)
-from vitrina.config_values import (
-    positive_duration as _positive_duration,
-)
-from vitrina.config_values import (
-    positive_int as _positive_int,
-)
-from vitrina.config_values import (
-    rate as _rate,
-)
-from vitrina.config_values import (
-    read_toml as _read_file,
-)
-from vitrina.config_values import (
-    status_map as _status_map,
-)
+from vitrina.config_values import duration as _duration
+from vitrina.config_values import positive_duration as _positive_duration
+from vitrina.config_values import read_toml as _read_file
 from vitrina.errors import ConfigError
 from vitrina.redact import mask_secrets
 from vitrina.timeutil import format_duration_ms
@@ -97,126 +73,6 @@ __all__ = [
 
 # Role -> the URL schemes its registered leaves accept (vitrina.backends finds the leaves).
 ROLES: Mapping[str, tuple[str, ...]] = ROLE_SCHEMES
-
-_LOCAL_BACKENDS = {
-    "eventlog": "file://{data_dir}/events",
-    "source": "duckdb://{data_dir}/source.duckdb",
-    "replica": "duckdb://{data_dir}/replica.duckdb",
-    "warehouse": "duckdb://{data_dir}/warehouse.duckdb",
-    "marts": "chdb://{data_dir}/marts",
-    "graph": "igraph://{data_dir}/graph",
-    "serving": "file://{data_dir}/serving",
-    "alerts": "log://",
-    "objectstore": "file://{data_dir}/lake",
-    "spark": "local://",
-}
-
-# No modern ClickHouse server installs on the test machines, so the stack profile keeps the
-# marts in chdb (the same engine); point VITRINA_BACKENDS_MARTS at clickhouse://... to use one.
-_STACK_BACKENDS = {
-    "eventlog": "kafka://127.0.0.1:9092",
-    "source": "postgresql://vitrina:vitrina@127.0.0.1:5432/vitrina_source",
-    "replica": "mysql://vitrina:vitrina@127.0.0.1:3306/vitrina",
-    "warehouse": "postgresql://vitrina:vitrina@127.0.0.1:5432/vitrina",
-    "marts": "chdb://{data_dir}/marts",
-    "graph": "bolt://neo4j:vitrina-neo4j@127.0.0.1:7687",
-    "serving": "redis://127.0.0.1:6379/0",
-    "alerts": "log://",
-    "objectstore": "s3://vitrina:vitrina-minio@127.0.0.1:9000/vitrina",
-    "spark": "spark://127.0.0.1:7077",
-}
-
-DEFAULTS: dict[str, dict[str, Any]] = {
-    "general": {"profile": "local", "data_dir": "./data"},
-    "backends": dict(_LOCAL_BACKENDS),
-    "simulate": {
-        "scale": "classic",
-        "seed": 42,
-        "start": "now",
-        "duration": "1d",
-        "speed": 0.0,
-        "slice": "1h",
-    },
-    "faults": {
-        "enabled": False,
-        "duplicate_rate": 0.01,
-        "late_rate": 0.01,
-        "malformed_rate": 0.002,
-        "violation_rate": 0.005,
-        "late_by": "10m",
-    },
-    "stream": {"size": "5m", "hop": "1m", "lateness": "30s", "idle_timeout": "0s"},
-    "kafka": {
-        "partitions": 6,
-        "clicks_topic": "clicks",
-        "registrations_topic": "registrations",
-        "output_topic": "product_clicks_5m",
-    },
-    "scoring": {"click_weight": 0.7, "units_weight": 0.3, "top_n": 10},
-    "ingest": {"status_map": {}, "naive_as_utc": False, "round_money": False, "mapping": ""},
-}
-
-PROFILES: dict[str, dict[str, dict[str, Any]]] = {
-    "local": {},
-    "stack": {"backends": dict(_STACK_BACKENDS)},
-}
-
-
-_SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], str]]] = {
-    "general": {"profile": (str, "local, stack"), "data_dir": (str, "a directory")},
-    "backends": {role: (str, "URL") for role in ROLES},
-    "simulate": {
-        "scale": (str, "a scale preset"),
-        "seed": (_pos_int, "a non-negative integer"),
-        "start": (_instant, "an ISO-8601 instant or 'now'"),
-        "duration": (_positive_duration, "a positive duration such as 1h or 1d"),
-        "speed": (_non_neg_float, "0 (as fast as possible) or a positive factor"),
-        "slice": (_positive_duration, "a positive duration such as 1h"),
-    },
-    "faults": {
-        "enabled": (_bool, "true, false"),
-        "duplicate_rate": (_rate, "0..1"),
-        "late_rate": (_rate, "0..1"),
-        "malformed_rate": (_rate, "0..1"),
-        "violation_rate": (_rate, "0..1"),
-        "late_by": (_positive_duration, "a positive duration"),
-    },
-    "stream": {
-        "size": (_positive_duration, "a positive duration such as 5m"),
-        "hop": (_positive_duration, "a positive duration such as 1m"),
-        "lateness": (_duration, "a duration such as 30s"),
-        "idle_timeout": (_duration, "a duration; 0s disables it"),
-    },
-    "kafka": {
-        "partitions": (_positive_int, "a positive integer"),
-        "clicks_topic": (str, "a topic name"),
-        "registrations_topic": (str, "a topic name"),
-        "output_topic": (str, "a topic name"),
-    },
-    "scoring": {
-        "click_weight": (_non_neg_float, ">= 0"),
-        "units_weight": (_non_neg_float, ">= 0"),
-        "top_n": (_positive_int, "a positive integer"),
-    },
-    "ingest": {
-        "status_map": (_status_map, "a table of your status name = an order status"),
-        "naive_as_utc": (_bool, "true, false"),
-        "round_money": (_bool, "true, false"),
-        "mapping": (str, "a mapping file (TOML) or empty"),
-    },
-}
-
-
-# The typed class of each section; `general` is spread over Settings.profile and .data_dir.
-_SECTIONS: dict[str, type] = {
-    "backends": BackendSettings,
-    "simulate": SimulateSettings,
-    "faults": FaultSettings,
-    "stream": StreamSettings,
-    "kafka": KafkaSettings,
-    "scoring": ScoringSettings,
-    "ingest": IngestSettings,
-}
 
 
 def _is_duration(section: str, key: str) -> bool:
