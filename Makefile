@@ -65,7 +65,9 @@ AIRFLOW_VENV ?= .venv-airflow
 $(AIRFLOW_VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(AIRFLOW_VENV)
 	$(AIRFLOW_VENV)/bin/pip install -q --upgrade pip
-	$(AIRFLOW_VENV)/bin/pip install -q -e ".[airflow,stack]"
+	$(AIRFLOW_VENV)/bin/pip install -q -e ".[airflow,stack,spark]"
+	# The Spark provider's pyspark-client overwrites part of pyspark's modules: pyspark again, whole.
+	$(AIRFLOW_VENV)/bin/pip install -q --force-reinstall --no-deps "pyspark>=3.5,<5"
 	touch $@
 
 airflow-venv: $(AIRFLOW_VENV)/.installed

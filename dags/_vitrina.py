@@ -18,6 +18,9 @@ from vitrina.alerts.airflow import on_dag_success, on_task_failure
 __all__ = [
     "CLICK_WINDOWS",
     "MARTS",
+    "MARTS_STORE",
+    "REPLICA",
+    "REPLICA_MARTS",
     "SERVING",
     "SOCIAL_GRAPH",
     "SOCIAL_MARTS",
@@ -37,11 +40,14 @@ START_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 CLICK_WINDOWS = Asset("vitrina://eventlog/product_clicks_5m")
 WAREHOUSE = Asset("vitrina://warehouse/shop")
 MARTS = Asset("vitrina://marts/shop")
+MARTS_STORE = Asset("vitrina://martsstore/shop")
 SERVING = Asset("vitrina://serving/top_products")
 USERS = Asset("vitrina://source/users")
 SOCIAL_WAREHOUSE = Asset("vitrina://warehouse/social")
 SOCIAL_GRAPH = Asset("vitrina://warehouse/graph")
 SOCIAL_MARTS = Asset("vitrina://marts/social")
+REPLICA = Asset("vitrina://replica/shop")
+REPLICA_MARTS = Asset("vitrina://replica/marts")
 
 
 def base_retry_delay(default: timedelta) -> timedelta:

@@ -64,6 +64,7 @@ ROLES = (
     "serving",
     "alerts",
     "objectstore",
+    "spark",
 )
 
 F = TypeVar("F", bound=Callable[..., Any])

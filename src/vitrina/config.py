@@ -28,6 +28,7 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,6 +108,7 @@ _LOCAL_BACKENDS = {
     "serving": "file://{data_dir}/serving",
     "alerts": "log://",
     "objectstore": "file://{data_dir}/lake",
+    "spark": "local://",
 }
 
 # No modern ClickHouse server installs on the test machines, so the stack profile keeps the
@@ -121,6 +123,7 @@ _STACK_BACKENDS = {
     "serving": "redis://127.0.0.1:6379/0",
     "alerts": "log://",
     "objectstore": "s3://vitrina:vitrina-minio@127.0.0.1:9000/vitrina",
+    "spark": "spark://127.0.0.1:7077",
 }
 
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -285,6 +288,13 @@ def _merge(into: dict[str, dict[str, Any]], layer: Mapping[str, Any], origin: st
             into[section][key] = value
 
 
+# Variables of the service scripts under infra/ (ports, heaps, run folders), not settings.
+_INFRA_ENV = re.compile(
+    r"VITRINA_(AIRFLOW|MARIADBD?|MINIO|NEO4J|PG|POSTGRES|REDIS|SPARK|SERVICES|START|RUN|CACHE"
+    r"|PYTHON)(_|$)|VITRINA_KAFKA_(PORT|CONTROLLER_PORT|HEAP)$"
+)
+
+
 def _env_layer(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
     layer: dict[str, dict[str, str]] = {}
     for name, value in environ.items():
@@ -296,8 +306,10 @@ def _env_layer(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
             continue
         section, _, key = rest.partition("_")
         if section not in _SCHEMA or key not in _SCHEMA[section]:
-            # The VITRINA_ namespace is shared with infra/ (VITRINA_KAFKA_PORT, ...): warn, go on.
-            log.warning("ignoring %s: not a setting (see `vitrina config show`)", name)
+            # The VITRINA_ namespace is shared with infra/'s scripts: theirs pass silently,
+            # anything else is most likely a typo of a setting.
+            if not _INFRA_ENV.match(name):
+                log.warning("ignoring %s: not a setting (see `vitrina config show`)", name)
             continue
         layer.setdefault(section, {})[key] = value
     return layer

@@ -28,6 +28,7 @@ class BackendSettings:
     serving: str
     alerts: str
     objectstore: str
+    spark: str  # local:// (embedded engines only) or the cluster's spark:// master
 
 
 @dataclass(frozen=True)

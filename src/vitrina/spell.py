@@ -1,7 +1,9 @@
 """Compiled helpers that spell integers and UTC instants as JSON text, for the JSONL writers.
 
 Each helper writes into a preallocated byte buffer at a position and is compiled into the
-kernel that calls it (:func:`vitrina.jit.inline`). Instants are spelled the project's one way,
+kernel that calls it (:func:`vitrina.jit.inline`). Positions are cast to unsigned where they
+index: numba wraps every signed subscript around (a negative index counts from the end), and
+that check costs more than the store it guards. Instants are spelled the project's one way,
 ``YYYY-MM-DDTHH:MM:SS.mmmZ``, for epoch milliseconds in ``[0, MAX_TS_MS)``.
 """
 
@@ -19,6 +21,7 @@ __all__ = [
     "put_date",
     "put_int",
     "put_pair",
+    "put_text",
     "put_time",
     "put_ts",
     "text",
@@ -52,20 +55,34 @@ _PAIRS = text("".join(f"{i:02d}" for i in range(100)).encode())
 _POW10 = np.array([10**k for k in range(19)], dtype=np.int64)
 
 
+_U = np.uint64
+
+
+@inline
+def put_text(out: U8, pos: int, word: U8) -> int:
+    """``word`` (a constant of the kernel, see :func:`text`) at ``pos``; returns the position
+    after it. Copied through a slice, so the offsets are known and the stores merge."""
+    seg = out[pos : pos + len(word)]
+    for j in range(len(word)):
+        seg[j] = word[j]
+    return pos + len(word)
+
+
 @inline
 def put_pair(out: U8, pos: int, value: int) -> None:
-    out[pos] = _PAIRS[2 * value]
-    out[pos + 1] = _PAIRS[2 * value + 1]
+    k = _U(2 * value)
+    out[_U(pos)] = _PAIRS[k]
+    out[_U(pos + 1)] = _PAIRS[k + _U(1)]
 
 
 @inline
 def put_int(out: U8, pos: int, value: int) -> int:
     if value < 0:
-        out[pos] = 45  # '-'
+        out[_U(pos)] = 45  # '-'
         pos += 1
         value = -value
     digits = 1
-    while digits < 19 and value >= _POW10[digits]:
+    while digits < 19 and value >= _POW10[_U(digits)]:
         digits += 1
     end = pos + digits
     p = end
@@ -77,7 +94,7 @@ def put_int(out: U8, pos: int, value: int) -> int:
     if value >= 10:
         put_pair(out, p - 2, value)
     else:
-        out[p - 1] = 48 + value
+        out[_U(p - 1)] = 48 + value
     return end
 
 
@@ -95,9 +112,9 @@ def put_date(out: U8, pos: int, days: int) -> None:
     year = yoe + era * 400 + (1 if month <= 2 else 0)
     put_pair(out, pos, year // 100)
     put_pair(out, pos + 2, year % 100)
-    out[pos + 4] = 45  # '-'
+    out[_U(pos + 4)] = 45  # '-'
     put_pair(out, pos + 5, month)
-    out[pos + 7] = 45
+    out[_U(pos + 7)] = 45
     put_pair(out, pos + 8, day)
 
 
@@ -110,16 +127,16 @@ def put_time(out: U8, pos: int, ms_of_day: int) -> None:
     rest -= minute * 60_000
     sec = rest // 1000
     ms = rest - sec * 1000
-    out[pos] = 84  # 'T'
+    out[_U(pos)] = 84  # 'T'
     put_pair(out, pos + 1, hour)
-    out[pos + 3] = 58  # ':'
+    out[_U(pos + 3)] = 58  # ':'
     put_pair(out, pos + 4, minute)
-    out[pos + 6] = 58
+    out[_U(pos + 6)] = 58
     put_pair(out, pos + 7, sec)
-    out[pos + 9] = 46  # '.'
-    out[pos + 10] = 48 + ms // 100
+    out[_U(pos + 9)] = 46  # '.'
+    out[_U(pos + 10)] = 48 + ms // 100
     put_pair(out, pos + 11, ms % 100)
-    out[pos + 13] = 90  # 'Z'
+    out[_U(pos + 13)] = 90  # 'Z'
 
 
 @inline

@@ -2,57 +2,31 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any
 
 import psycopg
 import pyarrow as pa
 import pymysql
 
+from vitrina.bench.replicate import fill_source, scratch_databases
 from vitrina.replicate.replicas import mysql_params, open_replica
 from vitrina.replicate.verify import differing_rows, source_rows
-from vitrina.simulate.base import SimulationParams
-from vitrina.simulate.run import simulate
 from vitrina.simulate.shop.churn import shop_changes
 from vitrina.source import ENTITY_TABLES, open_source
+from vitrina.spark.marts_job import MART_COLUMNS
 
 SHOP = ("users", "categories", "products", "orders", "order_details", "reviews", "loyalty_points")
 
 
-class _NoSink:
-    def write_slice(self, *args: object) -> Any:
-        from pathlib import Path
-
-        return Path("unused")
-
-
-@contextmanager
-def databases(postgres_url: str, mariadb_url: str) -> Iterator[tuple[str, str]]:
-    """(source URL, replica URL) of two new empty databases, dropped afterwards."""
-    name = f"vitrina_repl_{uuid.uuid4().hex[:10]}"
-    admin = psycopg.connect(postgres_url, autocommit=True)
-    admin.execute(f"create database {name}")
-    base, _, _ = mariadb_url.rpartition("/")
-    my = pymysql.connect(**mysql_params(mariadb_url), autocommit=True)
-    my.cursor().execute(f"create database {name}")
-    try:
-        yield postgres_url.rpartition("/")[0] + f"/{name}", f"{base}/{name}"
-    finally:
-        admin.execute(f"drop database if exists {name} with (force)")
-        admin.close()
-        my.cursor().execute(f"drop database if exists {name}")
-        my.close()
+# (source URL, replica URL) of two new empty databases, dropped afterwards.
+databases = scratch_databases
 
 
 def fill_shop(source_url: str, extra_points: int = 0) -> None:
     """The tiny shop, plus ``extra_points`` loyalty rows to make a run last a few seconds."""
+    fill_source(source_url, "tiny", seed=21)
     source = open_source(source_url)
-    params = SimulationParams(
-        seed=21, scale="tiny", start_ms=1_767_225_600_000, duration_ms=3_600_000, domain="shop"
-    )
-    simulate(params, sink=_NoSink(), source=source)
     if extra_points:
         first = 1_000_000
         ids = pa.array(range(first, first + extra_points), pa.int64())
@@ -108,3 +82,30 @@ def marks(replica_url: str) -> dict[str, Any]:
         out = dict(cur.fetchall())
     con.close()
     return out
+
+
+def _cell(value: Any) -> Any:
+    """Money to 2 decimals; everything else as it is."""
+    return value.quantize(Decimal("0.01")) if isinstance(value, Decimal) else value
+
+
+def _sorted(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    return sorted((tuple(_cell(v) for v in r) for r in rows), key=repr)
+
+
+def dbt_mart_rows(warehouse: str, mart: str) -> list[tuple[Any, ...]]:
+    """The dbt mart's rows in the PostgreSQL warehouse (the Spark mart's columns), sorted."""
+    cols = ", ".join(name for name, _ in MART_COLUMNS[mart])
+    with psycopg.connect(warehouse) as con:
+        return _sorted(con.execute(f"select {cols} from marts.{mart}").fetchall())
+
+
+def mart_rows(replica: str, mart: str) -> list[tuple[Any, ...]]:
+    """The Spark mart's rows in the MariaDB replica, sorted."""
+    cols = ", ".join(name for name, _ in MART_COLUMNS[mart])
+    con = pymysql.connect(**mysql_params(replica))
+    with con.cursor() as cur:
+        cur.execute(f"select {cols} from {mart}")
+        rows = list(cur.fetchall())
+    con.close()
+    return _sorted(rows)

@@ -22,7 +22,12 @@ EXPECTED: dict[str, tuple[str, float | str, list[str]]] = {
     "shop_etl": ("CronDataIntervalTimetable", "0 * * * *", ["ingest", "transform", "publish"]),
     "clickstream_stream": ("DeltaDataIntervalTimetable", 60.0, ["stream"]),
     "recommendation_pipeline": ("DeltaDataIntervalTimetable", 600.0, ["recommend"]),
-    "users_stream": ("DeltaDataIntervalTimetable", 300.0, ["upsert_users"]),
+    "shop_replication": (
+        "CronDataIntervalTimetable",
+        "15 * * * *",
+        ["replicate", "spark_marts"],
+    ),
+    "users_stream": ("DeltaDataIntervalTimetable", 300.0, ["spark_jars", "upsert_users"]),
     "social_etl": (
         "CronDataIntervalTimetable",
         "30 * * * *",
@@ -60,6 +65,13 @@ for dag_id, dag in bag.dags.items():
             "on_failure": [f"{c.__module__}.{c.__name__}" for c in (task.on_failure_callback or [])],
             "inlets": sorted(a.uri for a in task.inlets),
             "outlets": sorted(a.uri for a in task.outlets),
+            "operator": type(task).__name__,
+            "spark": {
+                "conn_id": getattr(task, "_conn_id", None),
+                "application": getattr(task, "application", None),
+                "args": list(getattr(task, "application_args", None) or []),
+                "conf": dict(getattr(task, "conf", None) or {}),
+            } if type(task).__name__ == "SparkSubmitOperator" else None,
         })
     succ = dag.on_success_callback
     succ = succ if isinstance(succ, list) else [succ] if succ else []
@@ -187,11 +199,35 @@ def test_assets_connect_producers_and_consumers(dagbag: dict[str, Any]) -> None:
         "vitrina://eventlog/product_clicks_5m": {"clickstream_stream.stream"},
         "vitrina://warehouse/shop": {"shop_etl.ingest"},
         "vitrina://marts/shop": {"shop_etl.transform"},
-        "vitrina://serving/top_products": {"shop_etl.publish", "recommendation_pipeline.recommend"},
+        "vitrina://martsstore/shop": {"shop_etl.publish"},
+        "vitrina://serving/top_products": {"recommendation_pipeline.recommend"},
         "vitrina://source/users": {"users_stream.upsert_users"},
         "vitrina://warehouse/social": {"social_etl.ingest"},
         "vitrina://warehouse/graph": {"social_etl.graph"},
         "vitrina://marts/social": {"social_etl.transform"},
+        "vitrina://replica/shop": {"shop_replication.replicate"},
+        "vitrina://replica/marts": {"shop_replication.spark_marts"},
     }
     # Every Asset a task reads is written by some task: no dangling consumer.
-    assert consumed == set(produced) - {"vitrina://serving/top_products"}
+    # The published stores are read by people and dashboards, not by another DAG.
+    assert consumed == set(produced) - {
+        "vitrina://serving/top_products",
+        "vitrina://martsstore/shop",
+        "vitrina://replica/marts",
+    }
+
+
+def test_users_stream_submits_the_spark_job_to_the_profile_cluster(
+    dagbag: dict[str, Any],
+) -> None:
+    tasks = {t["task_id"]: t for t in dagbag["dags"]["users_stream"]["tasks"]}
+    submit = tasks["upsert_users"]
+    assert submit["operator"] == "SparkSubmitOperator"
+    assert submit["upstream"] == ["spark_jars"]
+    spark = submit["spark"]
+    assert spark["conn_id"] == "vitrina_spark"
+    assert Path(spark["application"]) == ROOT / "src" / "vitrina" / "spark" / "users_job.py"
+    assert spark["args"] == ["--available-now"]
+    assert spark["conf"]["spark.cores.max"] == "1"
+    assert Path(spark["conf"]["spark.pyspark.driver.python"]).parent == VENV / "bin"
+    assert "spark" in dagbag["dags"]["users_stream"]["tags"]

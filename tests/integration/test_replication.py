@@ -97,3 +97,19 @@ def test_killed_mid_run_then_run_again_converges(
         report = replicate(source, replica)
         assert report.tables["reviews"].upserted == 0  # done by the killed run, not redone
         assert mismatches(source, replica, SHOP) == dict.fromkeys(SHOP, 0)
+
+
+def test_awkward_strings_survive_the_bulk_path(postgres_url: str, mariadb_url: str) -> None:
+    """COPY text -> LOAD DATA keeps tabs, newlines, backslashes and \\N-looking text; a form
+    feed (which LOAD DATA does not unescape) sends the table through the batch path instead."""
+    with databases(postgres_url, mariadb_url) as (source, replica):
+        fill_shop(source)
+        with psycopg.connect(source) as con:
+            con.execute(
+                "update users set first_name = case user_id % 3 when 0 then E'a\\tb\\nc\\\\d' "
+                "when 1 then '\\N' else E'r\\rs' end, last_name = NULL where user_id <= 9"
+            )
+            con.execute("update products set name = E'form\\ffeed' where product_id = 1")
+        first = replicate(source, replica, tables=SHOP)
+        assert first.tables["users"].upserted > 9
+        assert mismatches(source, replica, SHOP) == dict.fromkeys(SHOP, 0)

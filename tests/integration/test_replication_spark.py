@@ -9,6 +9,7 @@ import pymysql
 import pytest
 
 from tests.integration.replication_support import SHOP, churn, databases, fill_shop, mismatches
+from tests.support.spark import shutdown_jvm
 from vitrina.replicate import replicate
 from vitrina.replicate.replicas import mysql_params, open_replica
 from vitrina.replicate.verify import row_checksums
@@ -25,19 +26,7 @@ def spark(services: Any) -> Iterator[Any]:
     session = cluster_session(master, JARS_CACHE)
     yield session
     session.stop()
-    _shutdown_jvm()
-
-
-def _shutdown_jvm() -> None:
-    """End this process's Spark JVM: the driver's jars are fixed when the JVM starts, so a
-    later session (the Kafka stream test's, with the Kafka connector) needs a fresh one."""
-    from pyspark import SparkContext
-
-    gateway = SparkContext._gateway
-    if gateway is not None:
-        gateway.shutdown()
-        SparkContext._gateway = None
-        SparkContext._jvm = None
+    shutdown_jvm()
 
 
 def _replica_checksums(url: str) -> dict[str, dict[str, str]]:

@@ -4,11 +4,10 @@ and MinIO (time-named JSON-lines objects), each record loaded once whatever path
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import psycopg
 import pytest
 
 from tests.integration.conftest import Minio
@@ -100,17 +99,11 @@ def _delete_topics(bootstrap: str, topics: list[str]) -> None:
 
 
 @pytest.fixture()
-def scratch_databases(postgres_url: str) -> Iterator[tuple[str, str]]:
-    """A warehouse and a source database of their own, dropped afterwards."""
-    names = [f"vitrina_social_{uuid.uuid4().hex[:8]}_{kind}" for kind in ("wh", "src")]
-    with psycopg.connect(postgres_url, autocommit=True) as con:
-        for name in names:
-            con.execute(f"create database {name}")
-    base = postgres_url.rsplit("/", 1)[0]
-    yield f"{base}/{names[0]}", f"{base}/{names[1]}"
-    with psycopg.connect(postgres_url, autocommit=True) as con:
-        for name in names:
-            con.execute(f"drop database if exists {name} with (force)")
+def scratch_databases(
+    scratch_databases_factory: Callable[[str], tuple[str, str]],
+) -> tuple[str, str]:
+    """A warehouse and a source database of their own."""
+    return scratch_databases_factory("vitrina_social")
 
 
 @pytest.mark.services("kafka", "postgres")

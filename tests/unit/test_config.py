@@ -230,3 +230,22 @@ def test_bad_data_dir_is_one_line_exit_2_nothing_written(
     assert err.count("\n") == 1 and "general.data_dir" in err and "Traceback" not in err
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
     assert a_file.read_text() == "keep me\n"
+
+
+def test_unknown_variables_warn_but_the_service_scripts_pass_silently(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    environ = {
+        "VITRINA_AIRFLOW_PORT": "8781",
+        "VITRINA_KAFKA_PORT": "9093",
+        "VITRINA_SPARK_WORKERS": "2",
+        "VITRINA_RUN_DIR": "/tmp/run",
+        "VITRINA_STREAM_LATENESS": "1m",
+        "VITRINA_STREAM_LATENES": "1m",
+    }
+    with caplog.at_level("WARNING", logger="vitrina.config"):
+        s = load_settings(environ=environ, cwd=tmp_path, data_dir=tmp_path / "d")
+    assert s.stream.lateness_ms == 60_000
+    assert [r.getMessage() for r in caplog.records] == [
+        "ignoring VITRINA_STREAM_LATENES: not a setting (see `vitrina config show`)"
+    ]

@@ -36,8 +36,19 @@ _CONN_TYPES = {
     "neo4j": "neo4j",
     "s3": "aws",
     "clickhouse": "clickhouse",
+    "spark": "spark",
 }
-ROLES = ("eventlog", "source", "replica", "warehouse", "marts", "graph", "serving", "objectstore")
+ROLES = (
+    "eventlog",
+    "source",
+    "replica",
+    "warehouse",
+    "marts",
+    "graph",
+    "serving",
+    "objectstore",
+    "spark",
+)
 CONNECTION_IDS = tuple(f"vitrina_{r}" for r in ROLES) + tuple(ALERT_CONNECTIONS.values())
 
 
@@ -47,6 +58,8 @@ def _from_url(url: str) -> dict[str, Any] | None:
     if conn_type is None:  # file://, duckdb://, chdb://, log://: nothing to connect to
         return None
     conn: dict[str, Any] = {"conn_type": conn_type, "host": parts.hostname or ""}
+    if conn_type == "spark":  # the Spark provider takes the master URL as host and port
+        conn["host"] = f"spark://{conn['host']}"
     if parts.port:
         conn["port"] = parts.port
     if parts.username:
@@ -57,6 +70,8 @@ def _from_url(url: str) -> dict[str, Any] | None:
     if schema:
         conn["schema"] = schema
     conn["extra"] = {"vitrina_url": url}
+    if conn_type == "spark":  # SparkSubmitOperator submits in client mode: the driver is here
+        conn["extra"]["deploy-mode"] = "client"
     return conn
 
 

@@ -60,6 +60,7 @@ _COMMAND_MODULES = (
     "vitrina.cli.query_cmd",
     "vitrina.cli.publish_cmd",
     "vitrina.cli.replicate_cmd",
+    "vitrina.cli.users_stream_cmd",
     "vitrina.cli.stream_cmd",
     "vitrina.cli.airflow_cmd",
 )
@@ -137,6 +138,37 @@ def _add_global_help(command: click_core.Command) -> None:
         _add_global_help(sub)
 
 
+# The pip extra installing a third-party module that a command imports only when it needs it.
+_EXTRA_OF = {
+    "pyspark": "spark",
+    "confluent_kafka": "kafka",
+    "psycopg": "postgres",
+    "adbc_driver_postgresql": "postgres",
+    "pymysql": "mysql",
+    "redis": "redis",
+    "neo4j": "neo4j",
+    "s3fs": "s3",
+    "boto3": "s3",
+    "dbt": "dbt",
+    "igraph": "graph",
+    "scipy": "graph",
+    "faker": "bench",
+    "quixstreams": "bench",
+    "psutil": "bench",
+    "networkx": "bench",
+}
+
+
+def missing_package(exc: ModuleNotFoundError) -> str | None:
+    """One line for a third-party package that is not installed (None: vitrina's own bug)."""
+    top = (exc.name or "").split(".")[0]
+    if not top or top == "vitrina":
+        return None
+    extra = _EXTRA_OF.get(top)
+    how = f"pip install 'vitrina[{extra}]'" if extra else f"install the package {top}"
+    return f"this command needs the Python package {top}, which is not installed: {how}"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the app; bad usage prints one line and exits 2, never a traceback."""
     _load_commands()
@@ -164,6 +196,12 @@ def main(argv: list[str] | None = None) -> int:
     except VitrinaError as exc:
         print(f"vitrina: failed: {mask_text(str(exc))}", file=sys.stderr)
         return exc.exit_code
+    except ModuleNotFoundError as exc:
+        line = missing_package(exc)
+        if line is None:
+            raise
+        print(f"vitrina: error: {line}", file=sys.stderr)
+        return 2
     return returned if isinstance(returned, int) and not isinstance(returned, bool) else 0
 
 

@@ -197,3 +197,40 @@ def graph(
             on_phase=lambda text: err_console.print(text, markup=False),
         )
     )
+
+
+@bench_app.command("replicate")
+def replicate(
+    ctx: typer.Context,
+    scale: Annotated[str, typer.Option(help="Size of the simulated shop (a preset).")] = "medium",
+    fraction: Annotated[
+        float, typer.Option(help="Share of every table's rows changed for the incremental run.")
+    ] = 0.01,
+    seed: Annotated[int, typer.Option(help="Seed of the simulated shop.")] = 7,
+) -> None:
+    """Replication PostgreSQL -> MariaDB: full copy rows/s and incremental seconds, both engines.
+
+    Runs in scratch databases on the profile's source and replica servers (stack profile) and
+    on its Spark cluster (backends.spark); they are dropped afterwards.
+    """
+    from vitrina.bench.replicate import run_replicate_bench
+    from vitrina.cli.app import settings_from
+    from vitrina.simulate.presets import PRESETS
+
+    if scale not in PRESETS:
+        raise UsageError(f"--scale must be one of {', '.join(PRESETS)}, not {scale!r}")
+    settings = settings_from(ctx)
+    source, replica = settings.backend("source"), settings.backend("replica")
+    if not source.startswith(("postgresql", "postgres")) or not replica.startswith("mysql://"):
+        raise UsageError("bench replicate needs a postgresql:// source and a mysql:// replica")
+    emit(
+        run_replicate_bench(
+            source,
+            replica,
+            settings.backend("spark"),
+            scale=scale,
+            seed=seed,
+            fraction=fraction,
+            on_phase=lambda text: err_console.print(text, markup=False),
+        )
+    )

@@ -20,7 +20,7 @@ def replicate(
     ] = "python",
     master: Annotated[
         str | None,
-        typer.Option(help="Spark master for --engine spark (default spark://127.0.0.1:7077)."),
+        typer.Option(help="Spark master for --engine spark (default: backends.spark)."),
     ] = None,
 ) -> None:
     """Copy what changed in the source (rows by updated_at, deletions) into the replica.

@@ -69,8 +69,18 @@ def run(
             help="shop (with its clickstream), social, or all: what is simulated and ingested."
         ),
     ] = "all",
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="python (default) or spark: also replicate and build the e-commerce marts "
+            "on the Spark cluster (stack profile)."
+        ),
+    ] = "python",
 ) -> None:
-    """Run the whole pipeline: simulate -> stream -> ingest -> transform -> publish."""
+    """Run the whole pipeline: simulate -> stream -> ingest -> transform -> publish.
+
+    With --engine spark (stack profile) then replicate -> spark_marts on the cluster.
+    """
     if profile is not None:
         ctx.find_root().obj["profile"] = profile
     settings = settings_from(
@@ -80,12 +90,13 @@ def run(
     )
     interval = default_interval(settings)
     # validate before anything is written
+    run_job.check_engine(settings, engine)
     params_from_settings(settings, ",".join(pipeline_domains(domain)), interval)
 
     def on_step(name: str) -> None:
         err_console.print(f"▶ {name}", markup=False)
 
-    report = run_job.run(settings, interval, on_step=on_step, domain=domain)
+    report = run_job.run(settings, interval, on_step=on_step, domain=domain, engine=engine)
     # The whole report is a summary of what the run did: stderr, like every command's summary.
     err_console.print(_steps_table(settings, report))
     for title, sql in _HEADLINES:

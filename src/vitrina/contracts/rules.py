@@ -26,12 +26,18 @@ class TableRule:
     It runs when every table of ``needs`` is given and, when ``any_of`` is not empty, at least
     one of its tables. ``check`` receives the field-checked tables (``valid`` keeps ``_row``)
     and returns frames of :data:`ERRORS_SCHEMA` (see :func:`error_rows`).
+
+    ``per_record``: each record of ``entity`` is judged alone against the other tables (a
+    lookup, never a comparison between records of ``entity``), so the rule gives the same
+    errors on any part of ``entity`` as on the whole, and ingest can check the entity file
+    by file.
     """
 
     entity: str
     check: Callable[[Mapping[str, Validation]], list[pl.DataFrame]]
     needs: frozenset[str] = frozenset()
     any_of: frozenset[str] = frozenset()
+    per_record: bool = False
 
     def applies(self, given: set[str]) -> bool:
         """Whether the tables given are enough for this rule."""

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from vitrina.closing import Closing
+
 __all__ = ["Chunk", "Consumed", "EventLog", "SliceFile"]
 
 
@@ -65,7 +67,7 @@ class Consumed:
     commit: Callable[[], None] = _nothing
 
 
-class EventLog(ABC):
+class EventLog(ABC, Closing):
     """A log of JSON-lines events, per topic, ordered by arrival."""
 
     #: The family of log, which picks the stream job: ``files`` (checkpointed slice files) or
@@ -90,14 +92,8 @@ class EventLog(ABC):
     ) -> Consumed:
         """What ``consumer`` has not processed yet; with an interval, all of it again."""
 
-    def flush(self) -> None:  # noqa: B027  a no-op where writes are synchronous
+    def flush(self) -> None:
         """Wait until everything written is stored."""
 
     def close(self) -> None:
         self.flush()
-
-    def __enter__(self) -> EventLog:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

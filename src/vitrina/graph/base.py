@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import pyarrow as pa
 
+from vitrina.closing import Closing
 from vitrina.errors import UsageError
 from vitrina.graph.model import GraphData, GraphMetrics, MetricOptions
 
 __all__ = ["GraphStore"]
 
 
-class GraphStore(ABC):
+class GraphStore(ABC, Closing):
     """A property graph of users, communities and posts with the social graph metrics.
 
     ``load`` is idempotent (loading the same data again changes nothing) and returns how
@@ -37,17 +37,3 @@ class GraphStore(ABC):
             f"the graph store {self.url.partition('://')[0]}:// runs no Cypher queries "
             "(Cypher needs the stack profile's Neo4j: --profile stack)"
         )
-
-    def close(self) -> None:  # noqa: B027 - most stores hold nothing to release
-        """Release connections."""
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from vitrina.errors import ContractError
-from vitrina.graph.kernels import depth_histogram, reach_counts
+from vitrina.graph.kernels import ball2, csr_fill, depth_histogram, reach3_from_balls, reach_counts
 from vitrina.graph.model import (
     DEPTH_SCHEMA,
     SUMMARY_SCHEMA,
@@ -60,10 +61,11 @@ class IndexedGraph:
 
 def csr(rows: np.ndarray, cols: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Compressed rows: ``cols[indptr[r]:indptr[r + 1]]`` are row r's entries."""
-    order = np.argsort(rows, kind="stable")
     indptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    return indptr, cols[order].astype(np.int32)
+    out = np.empty(len(cols), np.int32)
+    csr_fill(rows, cols, indptr, out)
+    return indptr, out
 
 
 def _ids(table: pa.Table, column: str, what: str) -> np.ndarray:
@@ -76,7 +78,12 @@ def _ids(table: pa.Table, column: str, what: str) -> np.ndarray:
 
 
 def _positions(user_ids: np.ndarray, ids: np.ndarray, what: str) -> np.ndarray:
-    pos = np.searchsorted(user_ids, ids)
+    pos: np.ndarray
+    if len(user_ids) and int(user_ids[-1]) - int(user_ids[0]) == len(user_ids) - 1:
+        pos = ids - user_ids[0]  # ids without gaps (the usual case): no search needed
+        pos = np.where((pos < 0) | (pos >= len(user_ids)), len(user_ids), pos)
+    else:
+        pos = np.searchsorted(user_ids, ids)
     pos_c = np.minimum(pos, max(len(user_ids) - 1, 0))
     bad = (pos >= len(user_ids)) | (user_ids[pos_c] != ids) if len(user_ids) else ids == ids
     if bad.any():
@@ -121,18 +128,42 @@ def _workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def reach(indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
-    """(n, 3) int64: users at distance exactly 1, 2, 3 from every user (threads share sources)."""
-    n = indptr.shape[0] - 1
-    out = np.zeros((n, 3), np.int64)
+# Entries of the 2-balls (4 bytes each) that reach() keeps in memory; above, it searches
+# each user's neighbourhood to depth 3 instead (same numbers, a few times slower).
+BALL_BUDGET = 1 << 28
+
+
+def _over_users(kernel: Callable[..., None], n: int, *args: np.ndarray) -> None:
+    """``kernel(*args[:2], lo, hi, *args[2:])`` over [0, n) in slices shared by threads."""
     bounds = np.linspace(0, n, _workers() * 4 + 1).astype(np.int64)
     with ThreadPoolExecutor(_workers()) as pool:
-        for job in [
-            pool.submit(reach_counts, indptr, indices, int(lo), int(hi), out)
+        jobs = [
+            pool.submit(kernel, *args[:2], int(lo), int(hi), *args[2:])
             for lo, hi in itertools.pairwise(bounds)
             if hi > lo
-        ]:
+        ]
+        for job in jobs:
             job.result()
+
+
+def reach(indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
+    """(n, 3) int64: users at distance exactly 1, 2, 3 from every user.
+
+    Counts each user's 2-ball, keeps every 2-ball as a list, then unions the friends' lists
+    (sequential reads instead of a search per user); graphs whose lists would exceed
+    ``BALL_BUDGET`` entries are searched to depth 3 from every user instead.
+    """
+    n = indptr.shape[0] - 1
+    out = np.zeros((n, 3), np.int64)
+    ptr = np.zeros(n + 1, np.int64)
+    _over_users(ball2, n, indptr, indices, ptr, np.zeros(0, np.uint32), out)
+    np.cumsum(out[:, 0] + out[:, 1], out=ptr[1:])
+    if ptr[-1] > BALL_BUDGET:
+        _over_users(reach_counts, n, indptr, indices, out)
+        return out
+    balls = np.empty(int(ptr[-1]), np.uint32)
+    _over_users(ball2, n, indptr, indices, ptr, balls, out)
+    _over_users(reach3_from_balls, n, indptr, indices, ptr, balls, out)
     return out
 
 
@@ -150,7 +181,8 @@ def ordered_pair_histogram(
 ) -> np.ndarray:
     """hist[d] = (source, target) pairs at distance d from ``sources`` (threads share batches)."""
     n = indptr.shape[0] - 1
-    chunks = [sources[i : i + 256] for i in range(0, len(sources), 256)]
+    size = max(256, -(-len(sources) // (256 * _workers())) * 256)  # whole batches per thread
+    chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
     hist = np.zeros(n + 1, np.int64)
     with ThreadPoolExecutor(_workers()) as pool:
         for part in pool.map(lambda c: depth_histogram(indptr, indices, c), chunks):

@@ -37,6 +37,7 @@ __all__ = [
     "prepare",
     "quote_input_lines",
     "quote_lines",
+    "world_frame",
 ]
 
 log = logging.getLogger(__name__)
@@ -154,6 +155,17 @@ def prepare(batch: Batch, at: datetime, options: IngestOptions | None = None) ->
     )
 
 
+def world_frame(
+    entity: str,
+    prepared: Mapping[str, Prepared],
+    reference: Callable[[str], pl.DataFrame | None],
+) -> pl.DataFrame | None:
+    """``entity`` as the cross-record rules are given it: this run's valid rows, else the
+    clean layer's (None: neither has it)."""
+    frame = prepared[entity].valid if entity in prepared else reference(entity)
+    return None if frame is None else frame.drop(SEQ, "_file", "_line", strict=False)
+
+
 def apply_world_rules(
     prepared: Mapping[str, Prepared],
     reference: Callable[[str], pl.DataFrame | None],
@@ -181,15 +193,10 @@ def apply_world_rules(
     for entity in entities:
         if contract_for(entity).domain not in domains:
             continue
-        if entity in prepared:
-            world[entity] = prepared[entity].valid
-        else:
-            ref = reference(entity)
-            if ref is not None:
-                world[entity] = ref
-    results = validate_world(
-        {e: f.drop(SEQ, "_file", "_line", strict=False) for e, f in world.items()}
-    )
+        frame = world_frame(entity, prepared, reference)
+        if frame is not None:
+            world[entity] = frame
+    results = validate_world(world)
     for entity, p in prepared.items():
         checked = results.get(entity)
         if checked is None or checked.invalid.height == 0:

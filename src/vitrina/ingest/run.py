@@ -23,9 +23,17 @@ from vitrina.ingest.process import (
     finish,
     prepare,
     quote_input_lines,
+    world_frame,
 )
 from vitrina.ingest.read import Batch, read_log, read_source
-from vitrina.ingest.refcheck import RefCheck, ref_checks, streamable, target_keys
+from vitrina.ingest.refcheck import (
+    RefCheck,
+    RuleCheck,
+    ref_checks,
+    rule_checks,
+    streamable,
+    target_keys,
+)
 from vitrina.ingest.stream import StreamedEntity, log_pieces
 from vitrina.ingest.tables import EVENT_ENTITIES, SHOP_ENTITIES, TABLES
 from vitrina.stepstatus import records_status
@@ -184,12 +192,13 @@ def _stage(
     wh: Warehouse,
     pieces: Pieces,
     entity: str,
-    checks: list[RefCheck],
+    checks: tuple[list[RefCheck], list[RuleCheck]],
     at: datetime,
     options: IngestOptions,
 ) -> StreamedEntity:
     """Validate and stage one entity piece by piece (outside the run's transaction)."""
-    s = StreamedEntity(entity, pieces.files, pieces.keyed, checks, at, options)
+    refs, rules = checks
+    s = StreamedEntity(entity, pieces.files, pieces.keyed, refs, at, options, rules=rules)
     s.begin(wh)
     # A commit every STAGE_COMMIT_RECORDS records: what the engine holds uncommitted stays
     # that size, and few commits keep the writes few.
@@ -274,9 +283,10 @@ def run_ingest(
             }
             for e in pieces
         }
+        rules = {e: rule_checks(e, lambda t: world_frame(t, prepared, reference)) for e in pieces}
         apply_world_rules(prepared, reference, at, [e for e in TABLES if not streamable(e)])
         cascade_references(prepared, reference, at)
-        checks = {e: ref_checks(e, seen[e], prepared, reference) for e in pieces}
+        checks = {e: (ref_checks(e, seen[e], prepared, reference), rules[e]) for e in pieces}
         cache.clear()
         for p in prepared.values():
             quote_input_lines(p)

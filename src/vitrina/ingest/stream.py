@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -17,7 +17,7 @@ from vitrina.ingest.load import LOAD_BATCH_ROWS, sql
 from vitrina.ingest.options import IngestOptions
 from vitrina.ingest.process import prepare, quote_lines
 from vitrina.ingest.read import Batch
-from vitrina.ingest.refcheck import RefCheck, bad_references
+from vitrina.ingest.refcheck import RefCheck, RuleCheck, bad_references
 from vitrina.ingest.tables import (
     CLEAN_SCHEMA,
     CLICK_ARRIVALS,
@@ -83,6 +83,7 @@ class StreamedEntity:
     duplicates: int = 0
     quarantined: int = 0
     arrivals: bool = False
+    rules: list[RuleCheck] = field(default_factory=list)
 
     def _name(self, part: str) -> str:
         return f"{self.entity}_{part}"
@@ -130,7 +131,7 @@ class StreamedEntity:
                     pl.col("_file").alias("arrival_file"), pl.col("_line").alias("arrival_line")
                 ),
             )
-        bad = bad_references(p.entity, p.valid, self.checks)
+        bad = bad_references(p.entity, p.valid, self.checks, self.rules)
         flagged = p.valid.with_columns(
             pl.col(SEQ).is_in(bad.get_column(SEQ).implode()).alias("_bad")
         )

@@ -305,8 +305,8 @@ def _publish_click_windows(store: MartsStore) -> MartResult:
     return MartResult(name, rows, "replaced")
 
 
-def run_publish(settings: Settings) -> PublishReport:
-    """Publish marts and serving data from the profile's warehouse."""
+def run_publish(settings: Settings, *, serving: bool = True) -> PublishReport:
+    """Publish marts and, unless ``serving`` is false, serving data from the profile's warehouse."""
     check_fresh(settings.data_dir)
     specs = published_marts(settings)
     with open_warehouse(settings.backend("warehouse")) as wh:
@@ -316,7 +316,7 @@ def run_publish(settings: Settings) -> PublishReport:
         _check_present(wh, specs)
         with open_marts(settings.backend("marts")) as store:
             marts = publish_marts(store, wh, specs)
-        if "shop" not in built:
+        if not serving or "shop" not in built:
             return PublishReport(
                 marts_url=settings.backend("marts"),
                 serving_url=settings.backend("serving"),
@@ -343,8 +343,8 @@ def run_publish(settings: Settings) -> PublishReport:
     top = top.sort_by([("rank", "ascending"), ("product_id", "ascending")]).slice(
         0, settings.scoring.top_n
     )
-    with open_serving(settings.backend("serving")) as serving:
-        outcome = serving.publish(top, recs)
+    with open_serving(settings.backend("serving")) as serving_store:
+        outcome = serving_store.publish(top, recs)
     return PublishReport(
         marts_url=settings.backend("marts"),
         serving_url=settings.backend("serving"),

@@ -17,13 +17,13 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Iterable
-from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyarrow as pa
 
 from vitrina.backends import open_backend, register
+from vitrina.closing import Closing
 from vitrina.errors import BackendError, UsageError
 from vitrina.redact import mask_url
 
@@ -46,25 +46,13 @@ def _check_name(name: str) -> str:
     return name
 
 
-class MartsStore:
+class MartsStore(Closing):
     """A ClickHouse database (embedded or remote) holding the denormalised marts."""
 
     def __init__(self, client: Any, url: str, database: str) -> None:
         self._client = client
         self.url = url
         self.database = database
-
-    # -- context manager -------------------------------------------------------------------
-    def __enter__(self) -> MartsStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # -- SQL -------------------------------------------------------------------------------
     def execute(self, sql: str) -> None:

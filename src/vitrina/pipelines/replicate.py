@@ -21,16 +21,12 @@ def run(
     Replication is incremental by its own high-water marks, not by the interval: a run for
     any interval copies whatever changed since the last one (the interval is taken for a
     uniform signature with the other jobs). ``engine="spark"`` reads on the cluster at
-    ``master`` (default ``spark://127.0.0.1:7077``).
+    ``master`` (default: the profile's ``backends.spark``).
     """
     source, replica = settings.backend("source"), settings.backend("replica")
     if engine != "spark":
         return replicate(source, replica, engine=engine)
-    from vitrina.spark.jars import JARS_CACHE
-    from vitrina.spark.replicate_job import DEFAULT_MASTER, cluster_session
+    from vitrina.spark.replicate_job import cluster
 
-    spark = cluster_session(master or DEFAULT_MASTER, JARS_CACHE)
-    try:
+    with cluster(master or settings.backend("spark"), app="vitrina-replicate") as spark:
         return replicate(source, replica, engine="spark", spark=spark)
-    finally:
-        spark.stop()

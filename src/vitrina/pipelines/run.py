@@ -10,10 +10,12 @@ from typing import Protocol
 
 from vitrina.config import Settings
 from vitrina.contracts.registry import pipeline_domains
+from vitrina.errors import UsageError
 from vitrina.pipelines import graph, ingest, publish, simulate, stream, transform
 from vitrina.pipelines.interval import Interval, Report, default_interval
+from vitrina.replicate import ENGINES
 
-__all__ = ["STEPS", "RunReport", "run", "run_all"]
+__all__ = ["ENGINES", "SPARK_STEPS", "STEPS", "RunReport", "check_engine", "run", "run_all"]
 
 log = logging.getLogger(__name__)
 
@@ -122,22 +124,60 @@ STEPS: list[tuple[str, Step]] = [
 ]
 
 
+def _replicate(
+    settings: Settings, interval: Interval, progress: Progress | None, /, *, domain: str = "all"
+) -> Report:
+    from vitrina.pipelines import replicate
+
+    return replicate.run(settings, interval, engine="spark")
+
+
+def _spark_marts(
+    settings: Settings, interval: Interval, progress: Progress | None, /, *, domain: str = "all"
+) -> Report:
+    from vitrina.pipelines import spark_marts
+
+    return spark_marts.run(settings, interval)
+
+
+# With ``engine="spark"``: after the steps above, the source into the MariaDB replica on the
+# cluster, then the e-commerce marts computed on the cluster from the replica.
+SPARK_STEPS: list[tuple[str, Step]] = [("replicate", _replicate), ("spark_marts", _spark_marts)]
+
+
+def check_engine(settings: Settings, engine: str) -> None:
+    """A one-line error unless ``engine`` can run on the profile (spark: the cluster)."""
+    if engine not in ENGINES:
+        raise UsageError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    master, replica = settings.backend("spark"), settings.backend("replica")
+    if engine == "spark" and not master.startswith("spark://"):
+        raise UsageError(
+            f"--engine spark needs the Spark cluster of the stack profile "
+            f"(backends.spark is {master}); use --profile stack"
+        )
+    if engine == "spark" and not replica.startswith("mysql://"):
+        raise UsageError("--engine spark needs a mysql:// replica (backends.replica)")
+
+
 def run(
     settings: Settings,
     interval: Interval | None = None,
     *,
     on_step: Callable[[str], Progress | None] | None = None,
     domain: str = "all",
+    engine: str = "python",
 ) -> RunReport:
     """Run every step for ``interval`` (default: the settings' simulate.start and duration).
 
     ``domain`` (``all``, ``shop``, ``social``) is what simulate and ingest produce and read.
+    ``engine="spark"`` adds replication and the e-commerce marts on the Spark cluster.
     A failing step raises and stops the run: later steps need its output.
     """
+    check_engine(settings, engine)
     interval = interval or default_interval(settings)
     report = RunReport(interval=interval, domain=domain)
     t0 = time.perf_counter()
-    for name, step in STEPS:
+    for name, step in STEPS + (SPARK_STEPS if engine == "spark" else []):
         t = time.perf_counter()
         progress = on_step(name) if on_step else None
         log.info("step %s for %s", name, interval)

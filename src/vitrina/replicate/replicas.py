@@ -89,7 +89,9 @@ class MySQLReplica:
         import pymysql  # type: ignore[import-untyped]  # optional extra: vitrina[mysql]
 
         try:
-            self.con = pymysql.connect(**mysql_params(url), autocommit=False, charset="utf8mb4")
+            self.con = pymysql.connect(
+                **mysql_params(url), autocommit=False, charset="utf8mb4", local_infile=True
+            )
         except pymysql.Error as exc:
             raise BackendError(f"cannot connect to the MySQL replica: {exc}") from exc
         with self.con.cursor() as cur:
@@ -152,6 +154,27 @@ class MySQLReplica:
         with self.con.cursor() as cur:
             cur.executemany(sql, list(zip(*columns, strict=True)))
         return int(batch.num_rows)
+
+    def load_text(self, table: str, path: str) -> bool:
+        """Upsert the rows of a COPY text file (fields then updated_at) with LOAD DATA.
+
+        False, with nothing applied, when the server warned about a value (LOAD DATA LOCAL
+        turns bad values into warnings, not errors): the caller then inserts the rows itself.
+        """
+        self._ensure(table)
+        with self.con.cursor() as cur:
+            cur.execute("savepoint vitrina_load")
+            cur.execute(
+                f"load data local infile %s replace into table {table} character set utf8mb4 "
+                f"({', '.join(_columns(table))})",
+                [path],
+            )
+            cur.execute("show count(*) warnings")
+            row = cur.fetchone()
+            if row and row[0]:
+                cur.execute("rollback to savepoint vitrina_load")
+                return False
+        return True
 
     def merge_stage(self, table: str, stage: str) -> int:
         """Upsert every row of the staging table ``stage`` (written by Spark) into ``table``."""

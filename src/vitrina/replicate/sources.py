@@ -5,16 +5,25 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 from urllib.parse import urlsplit
 
 import pyarrow as pa
 
 from vitrina.contracts.registry import contract_for
+from vitrina.contracts.storage import field_kinds
 from vitrina.errors import BackendError, UsageError
 from vitrina.source import DELETIONS, UPDATED_AT, contract_columns, schema_sql
 
-__all__ = ["BATCH_ROWS", "Deletions", "SourceReader", "open_reader", "window_sql"]
+__all__ = [
+    "BATCH_ROWS",
+    "Deletions",
+    "PostgresReader",
+    "SourceReader",
+    "open_reader",
+    "window_literal_sql",
+    "window_sql",
+]
 
 BATCH_ROWS = 50_000
 
@@ -46,8 +55,21 @@ def window_sql(column: str, since: datetime | None) -> str:
     return lower + upper
 
 
+def window_literal_sql(column: str, since: datetime | None, until: datetime) -> str:
+    """:func:`window_sql` with the instants written in (for statements without parameters)."""
+    literals = (f"timestamptz '{t.isoformat()}'" for t in (since, until) if t is not None)
+    return window_sql(column, since) % tuple(literals)
+
+
 def _columns(table: str) -> list[str]:
     return [*contract_columns(table), UPDATED_AT]
+
+
+def _as_text(column: str, kind: str) -> str:
+    """A column as MySQL's LOAD DATA reads it: timestamps naive UTC, booleans 0/1."""
+    if kind in ("timestamp", "date_or_timestamp"):
+        return f"({column} at time zone 'UTC')"
+    return f"{column}::int" if kind == "bool" else column
 
 
 def _deletions(rows: list[tuple[Any]]) -> Deletions:
@@ -109,6 +131,22 @@ class PostgresReader:
                 yield pa.RecordBatch.from_arrays(
                     [pa.array(list(c)) for c in zip(*rows, strict=True)], names=cols
                 )
+
+    def copy_text(self, table: str, since: datetime | None, until: datetime, out: IO[bytes]) -> int:
+        """The rows changed in the window as COPY text (tab-separated, ``\\N`` for NULL);
+        returns how many (a row is a line: newlines in values are escaped)."""
+        kinds = [*field_kinds(table), (UPDATED_AT, "timestamp")]
+        cols = ", ".join(_as_text(name, kind) for name, kind in kinds)
+        where = window_literal_sql(UPDATED_AT, since, until)
+        with (
+            self.con.cursor() as cur,
+            cur.copy(f"copy (select {cols} from {table} where {where}) to stdout") as copy,
+        ):
+            rows = 0
+            for block in copy:
+                out.write(block)
+                rows += bytes(block).count(b"\n")
+        return rows
 
     def deletions(self, table: str, since: datetime | None, until: datetime) -> Deletions:
         params: list[Any] = [table, *(p for p in (since, until) if p is not None)]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import abc
 import logging
-from types import TracebackType
 
 import pyarrow as pa
 
+from vitrina.closing import Closing
 from vitrina.serve.model import (
     PublishOutcome,
     Recommendation,
@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 KEEP_VERSIONS = 2
 
 
-class ServingStore(abc.ABC):
+class ServingStore(abc.ABC, Closing):
     """Versioned serving sets: written whole under a new version, then switched atomically."""
 
     # -- what a backend provides ------------------------------------------------------------
@@ -99,14 +99,3 @@ class ServingStore(abc.ABC):
                 self._drop_version(old)
         logger.info("serving: published %s (%d top, %d users)", version, top_n.num_rows, users)
         return PublishOutcome("published", version, top_n.num_rows, users, recs_n.num_rows)
-
-    def __enter__(self) -> ServingStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

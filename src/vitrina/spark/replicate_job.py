@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -10,10 +12,19 @@ from typing import Any, Final
 from vitrina.contracts.registry import contract_for
 from vitrina.contracts.storage import field_kinds
 from vitrina.replicate.replicas import MySQLReplica, mysql_params
-from vitrina.replicate.sources import window_sql
+from vitrina.replicate.sources import window_literal_sql
 from vitrina.source import UPDATED_AT
+from vitrina.spark.command import CLUSTER_CONF, cluster_master
 
-__all__ = ["DEFAULT_MASTER", "SparkTableLoader", "cluster_session", "jdbc_urls"]
+__all__ = [
+    "CLUSTER_CONF",
+    "DEFAULT_MASTER",
+    "SparkTableLoader",
+    "cluster",
+    "cluster_session",
+    "jdbc_urls",
+    "mysql_jdbc",
+]
 
 log = logging.getLogger(__name__)
 DEFAULT_MASTER: Final = "spark://127.0.0.1:7077"
@@ -28,23 +39,26 @@ def cluster_session(master: str, jars_cache: Path, *, app: str = "vitrina-replic
     from vitrina.spark.jars import jdbc_driver_jars
 
     jars = jdbc_driver_jars(jars_cache)
-    utc = "-Duser.timezone=UTC"  # JDBC drivers convert timestamps in the JVM's zone
-    return (
+    builder = (
         SparkSession.builder.master(master)
         .appName(app)
         .config("spark.jars", ",".join(str(j) for j in jars))
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.extraJavaOptions", utc)
-        .config("spark.executor.extraJavaOptions", utc)
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.executor.memory", "512m")
-        .config("spark.cores.max", "2")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate()
     )
+    for key, value in CLUSTER_CONF.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+@contextmanager
+def cluster(master: str, *, app: str) -> Iterator[Any]:
+    """A session on the cluster at ``master`` for one job, stopped afterwards."""
+    from vitrina.spark.jars import JARS_CACHE
+
+    spark = cluster_session(cluster_master(master), JARS_CACHE, app=app)
+    try:
+        yield spark
+    finally:
+        spark.stop()
 
 
 def jdbc_urls(source_url: str, replica_url: str) -> tuple[str, dict[str, str], str, dict[str, str]]:
@@ -58,16 +72,16 @@ def jdbc_urls(source_url: str, replica_url: str) -> tuple[str, dict[str, str], s
         "password": unquote(s.password or ""),
         "driver": "org.postgresql.Driver",
     }
+    return (src, src_props, *mysql_jdbc(replica_url))
+
+
+def mysql_jdbc(replica_url: str) -> tuple[str, dict[str, str]]:
+    """(JDBC URL, its properties) of a mysql:// replica, for the MariaDB driver."""
     p = mysql_params(replica_url)
     # The jdbc:mysql scheme selects Spark's MySQL dialect (backquoted names); the MariaDB
     # driver accepts it with permitMysqlScheme.
-    dst = f"jdbc:mysql://{p['host']}:{p['port']}/{p['database']}?permitMysqlScheme"
-    dst_props = {"user": p["user"], "password": p["password"], "driver": "org.mariadb.jdbc.Driver"}
-    return src, src_props, dst, dst_props
-
-
-def _literal(at: datetime) -> str:
-    return f"timestamptz '{at.isoformat()}'"
+    url = f"jdbc:mysql://{p['host']}:{p['port']}/{p['database']}?permitMysqlScheme"
+    return url, {"user": p["user"], "password": p["password"], "driver": "org.mariadb.jdbc.Driver"}
 
 
 class SparkTableLoader:
@@ -83,9 +97,7 @@ class SparkTableLoader:
 
     def stage(self, table: str, since: datetime | None, until: datetime) -> str | None:
         """The staging table holding the rows changed in the window (None: nothing changed)."""
-        where = window_sql(UPDATED_AT, since) % tuple(
-            _literal(t) for t in (since, until) if t is not None
-        )
+        where = window_literal_sql(UPDATED_AT, since, until)
         row = self.con.execute(
             f"select count(*), min({_part(table)}), max({_part(table)}) from {table} where {where}"
         ).fetchone()

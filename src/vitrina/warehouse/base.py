@@ -13,6 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from vitrina.closing import Closing
 from vitrina.errors import UsageError
 
 __all__ = ["DbtTarget", "Warehouse", "normalise_arrow", "quote_ident", "sql_type"]
@@ -84,7 +85,7 @@ class DbtTarget:
     secrets: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
-class Warehouse(ABC):
+class Warehouse(ABC, Closing):
     """One warehouse connection: SQL, Arrow results and bulk Arrow loads."""
 
     dialect: str = ""
@@ -173,9 +174,3 @@ class Warehouse(ABC):
     def table_rows(self, schema: str, name: str) -> int:
         t = self.query_arrow(f"select count(*) as n from {quote_ident(schema)}.{quote_ident(name)}")
         return int(t.column(0)[0].as_py())
-
-    def __enter__(self) -> Warehouse:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -54,6 +54,10 @@ def test_simulate_writes_events_and_source(
         (["simulate", "--duration", "99999999999d"], "simulate.duration"),
         (["simulate", "--duration", "3600000"], "simulate.duration"),
         (["run", "--duration", "0"], "simulate.duration"),
+        (["run", "--engine", "spark"], "--engine spark needs the Spark cluster"),
+        (["run", "--engine", "flink"], "--engine must be one of python, spark"),
+        (["bench", "replicate"], "needs a postgresql:// source and a mysql:// replica"),
+        (["bench", "replicate", "--scale", "galactic"], "--scale must be one of"),
         (["ingest", "--start", "2026-11-02", "--end", "2026-11-02"], "--start"),
     ],
 )
@@ -231,3 +235,22 @@ def test_verbose_is_global_before_or_after_the_command(
 ) -> None:
     assert main(["config", "show", "--json", "-v", "--data-dir", str(tmp_path)]) == 0
     assert orjson.loads(capsys.readouterr().out)["stream"]["size"] == "5m"
+
+
+def test_a_missing_optional_package_is_one_line_naming_its_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import vitrina.pipelines.replicate as replicate_job
+
+    def without_pyspark(*args: object, **kwargs: object) -> None:
+        raise ModuleNotFoundError("No module named 'pyspark'", name="pyspark")
+
+    # As on a machine with only the local extra, where the job imports pyspark.
+    monkeypatch.setattr(replicate_job, "run", without_pyspark)
+    code = main(["--data-dir", str(tmp_path), "replicate"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert err == [
+        "vitrina: error: this command needs the Python package pyspark, "
+        "which is not installed: pip install 'vitrina[spark]'"
+    ]

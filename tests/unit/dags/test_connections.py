@@ -23,6 +23,7 @@ def test_stack_profile_gives_one_connection_per_service() -> None:
         "vitrina_serving",
         "vitrina_smtp",
         "vitrina_source",
+        "vitrina_spark",
         "vitrina_telegram",
         "vitrina_warehouse",
     ]
@@ -36,6 +37,22 @@ def test_stack_profile_gives_one_connection_per_service() -> None:
     )
     assert wh["password"] == "vitrina"
     assert conns["vitrina_telegram"]["password"] == "123:tok"
+    # SparkSubmitOperator's master is "<host>:<port>"; it submits in client mode.
+    spark = conns["vitrina_spark"]
+    assert (spark["conn_type"], spark["host"], spark["port"]) == (
+        "spark",
+        "spark://127.0.0.1",
+        7077,
+    )
+    assert spark["extra"]["deploy-mode"] == "client"
+
+
+def test_the_spark_connection_follows_the_profile_master() -> None:
+    env = {"VITRINA_BACKENDS_SPARK": "spark://spark-master.internal:7177"}
+    spark = connections(load_settings(profile="stack", environ=env), {})["vitrina_spark"]
+    assert f"{spark['host']}:{spark['port']}" == "spark://spark-master.internal:7177"
+    local = load_settings(profile="stack", environ={"VITRINA_BACKENDS_SPARK": "local://"})
+    assert "vitrina_spark" not in connections(local, {})
 
 
 def test_local_profile_has_no_service_and_no_alert_secret() -> None:

@@ -41,7 +41,7 @@ def test_bench_graph_last_line_holds_the_figures(
     figures = json.loads(out.strip().splitlines()[-1])
     assert figures["users"] == 2000 and figures["friendships"] == 8000
     assert figures["follows"] == 1000
-    assert figures["pagerank_ratio_vs_networkx"] > 0
+    assert figures["pagerank_ratio_vs_networkx"] > 0 and figures["cpu_s"]["reach"] > 0
     assert figures["pagerank_max_abs_diff_vs_networkx"] < 1e-9
     assert figures["graph_step_seconds"] > 0 and figures["peak_rss_mb"] > 0
     assert figures["depth_sampled_sources"] is None  # 2,000 users: exact

@@ -123,6 +123,18 @@ def test_publish_writes_the_serving_set(settings: Settings) -> None:
     assert labels["mart orders_facts"] == "2 rows (replaced)"
 
 
+def test_marts_only_publish_leaves_serving_alone(settings: Settings) -> None:
+    report = run_publish(settings, serving=False)
+    assert report.serving is None
+    assert [m.rows for m in report.marts] == [m.rows for m in run_publish(settings).marts]
+    with open_serving(settings.backend("serving")) as store:
+        version = store.current_version()
+    run_publish(settings, serving=False)
+    with open_serving(settings.backend("serving")) as store:
+        assert store.current_version() == version
+        assert [t.product_id for t in store.top_products(10)] == [20, 10, 11, 21]
+
+
 def test_second_publish_leaves_everything_unchanged(settings: Settings) -> None:
     first = run_publish(settings)
     marts_before = _dump_marts(settings.backend("marts"))

@@ -106,3 +106,56 @@ def test_an_equal_registration_leaves_the_row_and_its_updated_at_alone(
     users_stream.run(settings)
     assert updated_at() > first  # type: ignore[operator]
     assert _users(settings) == [(1, "Ann", "Gold")]
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["users-stream", "--engine", "flink"], "--engine must be one of python, spark"),
+        (["users-stream", "--master", "spark://h:7077"], "apply to --engine spark only"),
+        (["users-stream", "--continuous"], "--continuous applies to --engine spark only"),
+        (["users-stream", "--engine", "spark", "--max-per-batch", "0"], "--max-per-batch"),
+        # The spark engine reads Kafka: a file event log is refused before anything starts.
+        (["users-stream", "--engine", "spark"], "backends.eventlog must be kafka://"),
+    ],
+)
+def test_bad_engine_arguments_exit_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], needle: str
+) -> None:
+    from vitrina.cli import main
+
+    data = tmp_path / "d"
+    assert main(["--data-dir", str(data), *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and needle in err
+    assert not data.exists()
+
+
+def test_kafka_records_keep_their_offset_identity_as_origin() -> None:
+    from vitrina.eventlog import Chunk
+    from vitrina.eventlog.kafka.reader import chunk_name
+
+    name, line = chunk_name("registrations", 2, 100_007)
+    assert (name, line) == ("kafka:registrations/2/000000100000", 8)
+    good = json.dumps(_registration(4, "Dee", "2026-03-01T12:00:00Z")).encode()
+    chunk = Chunk(name, good + b"\n{oops", [8, 9])
+    lines = list(users_stream.registration_lines([chunk]))
+    assert [origin for origin, _ in lines] == [f"{name}:8", f"{name}:9"]
+    users, dead = users_stream.parse_registrations(lines)
+    assert users.column("user_id").to_pylist() == [4]
+    assert [d["origin"] for d in dead] == [f"{name}:9"]
+
+
+def test_the_spark_submit_command_names_the_master_jars_and_settings(tmp_path: Path) -> None:
+    from vitrina.spark.command import STREAM_CONF, spark_submit, submit_command
+
+    app = tmp_path / "app.py"
+    command = submit_command(
+        "spark://127.0.0.1:7077", app, ["--available-now"], name="n", jars=[tmp_path / "a.jar"]
+    )
+    assert command[:5] == [str(spark_submit()), "--master", "spark://127.0.0.1:7077", "--name", "n"]
+    assert command[5:7] == ["--jars", str(tmp_path / "a.jar")]
+    assert command[-2:] == [str(app), "--available-now"]
+    assert "spark.sql.session.timeZone=UTC" in command
+    assert STREAM_CONF["spark.cores.max"] == "1"
+    assert spark_submit().name == "spark-submit" and spark_submit().exists()

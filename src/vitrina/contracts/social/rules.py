@@ -155,7 +155,7 @@ _POSTS = frozenset({"social_posts"})
 
 TABLE_RULES = (
     *(
-        TableRule(entity, _after_post(entity, field), needs=_POSTS)
+        TableRule(entity, _after_post(entity, field), needs=_POSTS, per_record=True)
         for entity, field in (
             ("social_comments", "created_at"),
             ("social_reactions", "created_at"),

@@ -20,13 +20,19 @@ from vitrina.errors import BackendError, ServiceUnavailable
 from vitrina.eventlog.base import Chunk
 from vitrina.eventlog.kafka.client import reader
 
-__all__ = ["BLOCK", "TopicReader"]
+__all__ = ["BLOCK", "TopicReader", "chunk_name"]
 
 log = logging.getLogger(__name__)
 
 BLOCK = 100_000
 _POLL_S = 1.0
 _IDLE_LIMIT_S = 30.0
+
+
+def chunk_name(topic: str, partition: int, offset: int) -> tuple[str, int]:
+    """(name of the chunk holding ``offset``, the offset's line in it): a record's identity."""
+    block = offset // BLOCK * BLOCK
+    return f"kafka:{topic}/{partition}/{block:012d}", offset - block + 1
 
 
 @dataclass
@@ -79,7 +85,7 @@ class TopicReader:
             # One line per message: a raw newline inside a value must not split it.
             payload = b"\n".join(v.replace(b"\n", b" ") for _, v in rows)
             lines = [o - block + 1 for o, _ in rows]
-            chunks.append(Chunk(f"kafka:{topic}/{partition}/{block:012d}", payload, lines))
+            chunks.append(Chunk(chunk_name(topic, partition, block)[0], payload, lines))
             count += len(rows)
         log.info("kafka %s: %d partitions, %d records", topic, len(plan), count)
         return chunks

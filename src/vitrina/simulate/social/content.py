@@ -17,7 +17,7 @@ from vitrina.simulate.base import DAY_MS, HOUR_MS, Table
 from vitrina.simulate.social.groups import Groups, community_at
 from vitrina.simulate.social.people import People, lex_order, stable_order, unique_pairs, weighted
 
-__all__ = ["REACTION_MIX", "activity_cycle", "content_hour", "times_in"]
+__all__ = ["REACTION_MIX", "activity_cycle", "content_hour", "lognormal", "times_in"]
 
 _GENERATIONS = 8
 _SHARERS = 25
@@ -60,6 +60,12 @@ def times_in(rng: np.random.Generator, per_ms: float, t0: int, t1: int) -> np.nd
     return np.sort(t[keep])  # type: ignore[no-any-return]
 
 
+def lognormal(rng: np.random.Generator, mean: float, sigma: float, n: int) -> np.ndarray:
+    """``rng.lognormal(mean, sigma, n)``: the same normal draws, raised by numpy's exp over
+    the whole array (a third faster than the generator's exp per draw; the same values)."""
+    return np.exp(rng.normal(mean, sigma, n))  # type: ignore[no-any-return]
+
+
 # What a viewer may do next, with a chance per post (see _cascade): share, comment, react.
 _SHARE, _COMMENT, _REACT = 0, 1, 2
 
@@ -90,24 +96,26 @@ def _spread(
     m = 0
     v = 0
     for i in range(len(p_post)):
-        post = p_post[i]
-        start = ptr[p_user[i]]
-        size = ptr[p_user[i] + 1] - start
+        # Unsigned subscripts: numba skips its negative-index wrap-around for them.
+        post = np.uint64(p_post[i])
+        user = np.uint64(p_user[i])
+        start = ptr[user]
+        size = ptr[user + np.uint64(1)] - start
         for _ in range(k[i]):
-            who = aud[start + np.int64(u[v] * size)]
+            who = aud[np.uint64(start + np.int64(u[v] * size))]
             t = p_t[i] + delay[v]
             if t < expires[post] and who != author[post]:
-                out[0, m] = post
-                out[1, m] = who
-                out[2, m] = t
+                out[0, np.uint64(m)] = post
+                out[1, np.uint64(m)] = who
+                out[2, np.uint64(m)] = t
                 m += 1
                 for a in range(len(count)):
-                    if u_act[a, v] < p_act[a, post]:
-                        c = count[a]
+                    if u_act[a, np.uint64(v)] < p_act[a, post]:
+                        c = np.uint64(count[a])
                         acts[a, 0, c] = post
                         acts[a, 1, c] = who
                         acts[a, 2, c] = t
-                        count[a] = c + 1
+                        count[a] += 1
             v += 1
     return m
 
@@ -143,7 +151,7 @@ def _cascade(
         k = rng.binomial(size[p_user], see)
         n = int(k.sum())
         u = rng.random(n)
-        delay = rng.lognormal(np.log(6 * _MINUTE), 1.3, n).astype(np.int64) + 1_000
+        delay = lognormal(rng, np.log(6 * _MINUTE), 1.3, n).astype(np.int64) + 1_000
         u_act = rng.random((3, n))
         out, acts = np.empty((3, n), dtype=np.int64), np.empty((3, 3, n), dtype=np.int64)
         count = np.zeros(3, dtype=np.int64)

@@ -25,6 +25,7 @@ from vitrina.spell import (
     TS_WIDTH,
     put_date,
     put_int,
+    put_text,
     put_time,
     text,
     word_table,
@@ -48,14 +49,8 @@ def _end_line(out: U8, pos: int, date: U8, last_day: int, ts_ms: int) -> tuple[i
     day = ts_ms // DAY_MS
     if day != last_day:
         put_date(date, 0, day)
-    for j in range(10):
-        out[pos + j] = date[j]
-    put_time(out, pos + 10, ts_ms - day * DAY_MS)
-    pos += TS_WIDTH
-    out[pos] = 34  # '"'
-    out[pos + 1] = 125  # '}'
-    out[pos + 2] = 10  # '\n'
-    return pos + 3, day
+    put_time(out, put_text(out, pos, date), ts_ms - day * DAY_MS)
+    return put_text(out, pos + TS_WIDTH, _END), day
 
 
 @kernel
@@ -77,13 +72,9 @@ def _write_lines(
         for f in range(k):
             # Exactly the literal's bytes: a padded word would be copied byte by byte anyway
             # (the compiler cannot tell the arrays apart), so fewer bytes is faster.
-            for j in range(head_len[f]):
-                out[pos + j] = heads[f, j]
-            pos = put_int(out, pos + head_len[f], ints[i, f])
+            pos = put_int(out, put_text(out, pos, heads[f, : head_len[f]]), ints[i, f])
         c = code[i]
-        for j in range(tail_len[c]):
-            out[pos + j] = tails[c, j]
-        pos += tail_len[c]
+        pos = put_text(out, pos, tails[c, : tail_len[c]])
         pos, last_day = _end_line(out, pos, date, last_day, ts[i])
     return pos
 
@@ -107,6 +98,7 @@ _VIEW = text(b'{"view_id":')
 _POST = text(b',"post_id":')
 _USER = text(b',"user_id":')
 _AT = text(b',"viewed_at":"')
+_END = text(b'"}\n')
 
 
 @kernel
@@ -115,18 +107,10 @@ def _write_views(out: U8, view_id: I64, post_id: I64, user_id: I64, ts: I64) -> 
     date = np.empty(10, dtype=np.uint8)
     last_day = -1
     for i in range(len(ts)):
-        for j in range(11):
-            out[pos + j] = _VIEW[j]
-        pos = put_int(out, pos + 11, view_id[i])
-        for j in range(11):
-            out[pos + j] = _POST[j]
-        pos = put_int(out, pos + 11, post_id[i])
-        for j in range(11):
-            out[pos + j] = _USER[j]
-        pos = put_int(out, pos + 11, user_id[i])
-        for j in range(14):
-            out[pos + j] = _AT[j]
-        pos += 14
+        pos = put_int(out, put_text(out, pos, _VIEW), view_id[i])
+        pos = put_int(out, put_text(out, pos, _POST), post_id[i])
+        pos = put_int(out, put_text(out, pos, _USER), user_id[i])
+        pos = put_text(out, pos, _AT)
         pos, last_day = _end_line(out, pos, date, last_day, ts[i])
     return pos
 

@@ -12,7 +12,7 @@ import pyarrow as pa
 from vitrina.simulate.base import SimulationParams, Table
 from vitrina.simulate.presets import SOCIAL_PRESETS
 from vitrina.simulate.rng import stream
-from vitrina.simulate.social.content import content_hour, times_in
+from vitrina.simulate.social.content import content_hour, lognormal, times_in
 from vitrina.simulate.social.frames import event_ids
 from vitrina.simulate.social.groups import build_groups
 from vitrina.simulate.social.media import album_index, build_albums, media_for
@@ -139,7 +139,7 @@ class SocialRun:
         """Sessions starting this hour: online, then offline minutes later (heavy-tailed)."""
         on = times_in(rng, self.people.n * self.preset.sessions_per_user_day / 86_400_000, t0, t1)
         user = weighted(rng, self.people.activity_cum, len(on))
-        off = on + rng.lognormal(np.log(600_000), 1.0, len(on)).astype(np.int64) + 1_000
+        off = on + lognormal(rng, np.log(600_000), 1.0, len(on)).astype(np.int64) + 1_000
         users = np.concatenate([user, user])
         ts = np.concatenate([on, off])
         status = np.concatenate([np.zeros(len(on), np.int8), np.ones(len(on), np.int8)])
