@@ -124,6 +124,28 @@ def kafka_topic(kafka_bootstrap: str) -> Iterator[Callable[..., str]]:
 
 
 @pytest.fixture(scope="session")
+def scratch_databases_factory(postgres_url: str) -> Iterator[Callable[[str], tuple[str, str]]]:
+    """A factory of a warehouse and a source database of their own (URLs), dropped at the end."""
+    import psycopg
+
+    created: list[str] = []
+
+    def make(prefix: str) -> tuple[str, str]:
+        names = [f"{prefix}_{uuid.uuid4().hex[:8]}_{kind}" for kind in ("wh", "src")]
+        with psycopg.connect(postgres_url, autocommit=True) as con:
+            for name in names:
+                con.execute(f"create database {name}")
+        created.extend(names)
+        base = postgres_url.rsplit("/", 1)[0]
+        return f"{base}/{names[0]}", f"{base}/{names[1]}"
+
+    yield make
+    with psycopg.connect(postgres_url, autocommit=True) as con:
+        for name in created:
+            con.execute(f"drop database if exists {name} with (force)")
+
+
+@pytest.fixture(scope="session")
 def neo4j_url(services: Services) -> str:
     return services.ensure("neo4j")["url"]
 

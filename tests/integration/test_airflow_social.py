@@ -14,7 +14,7 @@ import json
 import os
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,6 @@ from tests.support.stack import (
     marts_digests,
     neo4j_digest,
     postgres_digests,
-    scratch_databases,
 )
 from vitrina.cli.query_cmd import run_query
 from vitrina.config import Settings, load_settings
@@ -35,7 +34,7 @@ from vitrina.pipelines import simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV = Path(os.environ.get("VITRINA_AIRFLOW_VENV", ROOT / ".venv-airflow"))
-LOGICAL_DATE = "2026-11-02T01:30:00+00:00"  # the interval [01:30, 02:30) of the simulation
+LOGICAL_DATE = "2026-11-02T01:30:00+00:00"  # the run of [00:30, 01:30), inside the simulation
 pytestmark = [pytest.mark.services("postgres", "kafka", "neo4j"), pytest.mark.timeout(1800)]
 
 
@@ -48,7 +47,7 @@ class SocialStack:
 @pytest.fixture(scope="module")
 def stack(
     tmp_path_factory: pytest.TempPathFactory,
-    postgres_url: str,
+    scratch_databases_factory: Callable[[str], tuple[str, str]],
     kafka_bootstrap: str,
     neo4j_url: str,
     neo4j_auth: tuple[str, str] | None,
@@ -59,46 +58,46 @@ def stack(
         pytest.fail(f"no Airflow virtual environment at {VENV}: run `make airflow-venv`")
     assert neo4j_gds, "the Neo4j server has no Graph Data Science plugin"
     tag = uuid.uuid4().hex[:8]
-    with scratch_databases(postgres_url, "vitrina_afs", "wh", "src") as (warehouse, source):
-        backends = {
-            "eventlog": f"kafka://{kafka_bootstrap}?partitions=2&topic_prefix=afs-{tag}-",
-            "source": source,
-            "warehouse": warehouse,
-            "graph": graph_url(neo4j_url, neo4j_auth, f"afs_{tag}"),
-            "serving": redis_url.rsplit("/", 1)[0] + "/13",
-        }
-        data_dir = tmp_path_factory.mktemp("airflow-social-data")
-        sim = {"scale": "tiny", "start": "2026-11-02T00:00:00Z", "duration": "3h", "seed": 13}
-        settings = load_settings(
-            environ={},
-            profile="stack",
-            data_dir=data_dir,
-            overrides={"backends": backends, "simulate": sim},
+    warehouse, source = scratch_databases_factory("vitrina_afs")
+    backends = {
+        "eventlog": f"kafka://{kafka_bootstrap}?partitions=2&topic_prefix=afs-{tag}-",
+        "source": source,
+        "warehouse": warehouse,
+        "graph": graph_url(neo4j_url, neo4j_auth, f"afs_{tag}"),
+        "serving": redis_url.rsplit("/", 1)[0] + "/13",
+    }
+    data_dir = tmp_path_factory.mktemp("airflow-social-data")
+    sim = {"scale": "tiny", "start": "2026-11-02T00:00:00Z", "duration": "3h", "seed": 13}
+    settings = load_settings(
+        environ={},
+        profile="stack",
+        data_dir=data_dir,
+        overrides={"backends": backends, "simulate": sim},
+    )
+    simulate.run(settings, domain="social")
+    home = tmp_path_factory.mktemp("airflow-social-home")
+    env = {
+        "PATH": f"{VENV / 'bin'}:{os.environ.get('PATH', '')}",
+        "HOME": os.environ.get("HOME", str(home)),
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "false",
+        "PYTHONPATH": f"{ROOT / 'src'}:{ROOT / 'dags'}",
+        "VITRINA_PROFILE": "stack",
+        "VITRINA_DATA_DIR": str(data_dir),
+        **{f"VITRINA_BACKENDS_{k.upper()}": v for k, v in backends.items()},
+        **{f"VITRINA_SIMULATE_{k.upper()}": str(v) for k, v in sim.items()},
+    }
+    for command in (["db", "migrate"], ["dags", "reserialize"]):
+        done = subprocess.run(
+            ["airflow", *command], env=env, capture_output=True, text=True, timeout=900
         )
-        simulate.run(settings, domain="social")
-        home = tmp_path_factory.mktemp("airflow-social-home")
-        env = {
-            "PATH": f"{VENV / 'bin'}:{os.environ.get('PATH', '')}",
-            "HOME": os.environ.get("HOME", str(home)),
-            "AIRFLOW_HOME": str(home),
-            "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "false",
-            "PYTHONPATH": f"{ROOT / 'src'}:{ROOT / 'dags'}",
-            "VITRINA_PROFILE": "stack",
-            "VITRINA_DATA_DIR": str(data_dir),
-            **{f"VITRINA_BACKENDS_{k.upper()}": v for k, v in backends.items()},
-            **{f"VITRINA_SIMULATE_{k.upper()}": str(v) for k, v in sim.items()},
-        }
-        for command in (["db", "migrate"], ["dags", "reserialize"]):
-            done = subprocess.run(
-                ["airflow", *command], env=env, capture_output=True, text=True, timeout=900
-            )
-            assert done.returncode == 0, done.stderr[-3000:]
-        try:
-            yield SocialStack(settings, env)
-        finally:
-            with Neo4jGraphStore(backends["graph"]) as store:
-                store.clear()
+        assert done.returncode == 0, done.stderr[-3000:]
+    try:
+        yield SocialStack(settings, env)
+    finally:
+        with Neo4jGraphStore(backends["graph"]) as store:
+            store.clear()
 
 
 def _dags_test(stack: SocialStack) -> str:
@@ -141,7 +140,9 @@ def _airflow_json(stack: SocialStack, *command: str) -> list[dict[str, Any]]:
         timeout=300,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    rows: list[dict[str, Any]] = json.loads(done.stdout[done.stdout.index("[") :])
+    # Airflow logs warnings on stdout too: the listing is the last line that is a JSON list.
+    listing = [line for line in done.stdout.splitlines() if line.startswith(("[{", "[]"))]
+    rows: list[dict[str, Any]] = json.loads(listing[-1])
     return rows
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 import redis
 
-from tests.support.stack import scratch_databases
 from vitrina.cli.query_cmd import run_query
 from vitrina.config import Settings, load_settings
 from vitrina.pipelines.run import RunReport, run_all
@@ -16,21 +15,22 @@ from vitrina.serve import open_serving
 
 
 @pytest.fixture(scope="module")
-def scratch(postgres_url: str) -> Iterator[list[str]]:
-    """A warehouse and a source database of their own, dropped afterwards."""
-    with scratch_databases(postgres_url, "vitrina_run", "wh", "src") as urls:
-        yield urls
+def scratch_databases(
+    scratch_databases_factory: Callable[[str], tuple[str, str]],
+) -> tuple[str, str]:
+    """A warehouse and a source database of their own."""
+    return scratch_databases_factory("vitrina_run")
 
 
 @pytest.fixture(scope="module")
 def stack_run(
     tmp_path_factory: pytest.TempPathFactory,
-    scratch: list[str],
+    scratch_databases: tuple[str, str],
     kafka_bootstrap: str,
     kafka_topic: Callable[..., str],
     redis_url: str,
 ) -> tuple[Settings, RunReport]:
-    warehouse, source = scratch
+    warehouse, source = scratch_databases
     serving = redis_url.rsplit("/", 1)[0] + "/9"
     redis.Redis.from_url(serving).flushdb()
     settings = load_settings(

@@ -9,7 +9,7 @@ marts against the warehouse, and a second run of the same interval must change n
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,6 @@ from tests.support.stack import (
     minio_eventlog,
     neo4j_digest,
     postgres_digests,
-    scratch_databases,
 )
 from vitrina.cli.query_cmd import run_query
 from vitrina.config import Settings, load_settings
@@ -53,7 +52,7 @@ SOCIAL_MARTS = (
 @pytest.fixture(scope="module")
 def stack_run(
     tmp_path_factory: pytest.TempPathFactory,
-    postgres_url: str,
+    scratch_databases_factory: Callable[[str], tuple[str, str]],
     minio: Minio,
     neo4j_url: str,
     neo4j_auth: tuple[str, str] | None,
@@ -65,32 +64,32 @@ def stack_run(
     serving = redis_url.rsplit("/", 1)[0] + "/12"
     redis.Redis.from_url(serving).flushdb()
     graph = graph_url(neo4j_url, neo4j_auth, f"run_{tag}")
-    with scratch_databases(postgres_url, "vitrina_both", "wh", "src") as (warehouse, source):
-        settings = load_settings(
-            environ={},
-            profile="stack",
-            data_dir=tmp_path_factory.mktemp("stack-both"),
-            overrides={
-                "backends": {
-                    "eventlog": minio_eventlog(minio, f"run-both-{tag}"),
-                    "source": source,
-                    "warehouse": warehouse,
-                    "graph": graph,
-                    "serving": serving,
-                },
-                "simulate": {
-                    "scale": "tiny",
-                    "start": "2026-11-02T00:00:00Z",
-                    "duration": "3h",
-                    "seed": 5,
-                },
+    warehouse, source = scratch_databases_factory("vitrina_both")
+    settings = load_settings(
+        environ={},
+        profile="stack",
+        data_dir=tmp_path_factory.mktemp("stack-both"),
+        overrides={
+            "backends": {
+                "eventlog": minio_eventlog(minio, f"run-both-{tag}"),
+                "source": source,
+                "warehouse": warehouse,
+                "graph": graph,
+                "serving": serving,
             },
-        )
-        try:
-            yield settings, run_all(settings)
-        finally:
-            with Neo4jGraphStore(graph) as store:
-                store.clear()
+            "simulate": {
+                "scale": "tiny",
+                "start": "2026-11-02T00:00:00Z",
+                "duration": "3h",
+                "seed": 5,
+            },
+        },
+    )
+    try:
+        yield settings, run_all(settings)
+    finally:
+        with Neo4jGraphStore(graph) as store:
+            store.clear()
 
 
 def _one(settings: Settings, store: str, sql: str) -> Any:

@@ -4,7 +4,7 @@ and MinIO (time-named JSON-lines objects), each record loaded once whatever path
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,7 +12,6 @@ import pytest
 
 from tests.integration.conftest import Minio
 from tests.support.digests import table_digests
-from tests.support.stack import scratch_databases
 from vitrina.config import Settings, load_settings
 from vitrina.contracts.registry import entities_of
 from vitrina.eventlog import open_eventlog
@@ -100,18 +99,19 @@ def _delete_topics(bootstrap: str, topics: list[str]) -> None:
 
 
 @pytest.fixture()
-def scratch(postgres_url: str) -> Iterator[list[str]]:
-    """A warehouse and a source database of their own, dropped afterwards."""
-    with scratch_databases(postgres_url, "vitrina_social", "wh", "src") as urls:
-        yield urls
+def scratch_databases(
+    scratch_databases_factory: Callable[[str], tuple[str, str]],
+) -> tuple[str, str]:
+    """A warehouse and a source database of their own."""
+    return scratch_databases_factory("vitrina_social")
 
 
 @pytest.mark.services("kafka", "postgres")
 def test_simulate_then_ingest_social_on_the_stack_profile(
-    tmp_path: Path, kafka_bootstrap: str, scratch: list[str]
+    tmp_path: Path, kafka_bootstrap: str, scratch_databases: tuple[str, str]
 ) -> None:
     """PostgreSQL source and warehouse (booleans, composite keys), Kafka event log."""
-    warehouse, source = scratch
+    warehouse, source = scratch_databases
     run = uuid.uuid4().hex[:10]
     settings = load_settings(
         environ={},

@@ -1,12 +1,9 @@
-"""Private places on the shared services for one test: databases, a MinIO prefix, a Neo4j
-namespace; and digests of what a stack run wrote, to assert that a re-run changed nothing."""
+"""Private places on the shared services for one test (a MinIO prefix, a Neo4j namespace),
+and digests of what a stack run wrote, to assert that a re-run changed nothing."""
 
 from __future__ import annotations
 
 import hashlib
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,24 +20,7 @@ __all__ = [
     "minio_eventlog",
     "neo4j_digest",
     "postgres_digests",
-    "scratch_databases",
 ]
-
-
-@contextmanager
-def scratch_databases(postgres_url: str, prefix: str, *kinds: str) -> Iterator[list[str]]:
-    """One fresh database per kind on the test server (their URLs), dropped afterwards."""
-    names = [f"{prefix}_{uuid.uuid4().hex[:8]}_{kind}" for kind in kinds]
-    with psycopg.connect(postgres_url, autocommit=True) as con:
-        for name in names:
-            con.execute(f"create database {name}")
-    base = postgres_url.rsplit("/", 1)[0]
-    try:
-        yield [f"{base}/{name}" for name in names]
-    finally:
-        with psycopg.connect(postgres_url, autocommit=True) as con:
-            for name in names:
-                con.execute(f"drop database if exists {name} with (force)")
 
 
 def graph_url(neo4j_url: str, auth: tuple[str, str] | None, namespace: str) -> str:
