@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from vitrina.alerts import CREDENTIAL_ENV
 from vitrina.alerts.airflow import CONNECTIONS as ALERT_CONNECTIONS
+from vitrina.backends import ROLES as BACKEND_ROLES
 from vitrina.config import Settings
 from vitrina.redact import mask_url
 
@@ -38,17 +39,8 @@ _CONN_TYPES = {
     "clickhouse": "clickhouse",
     "spark": "spark",
 }
-ROLES = (
-    "eventlog",
-    "source",
-    "replica",
-    "warehouse",
-    "marts",
-    "graph",
-    "serving",
-    "objectstore",
-    "spark",
-)
+# Every backend role but the alert channels, whose secrets come from the environment below.
+ROLES = tuple(role for role in BACKEND_ROLES if role != "alerts")
 CONNECTION_IDS = tuple(f"vitrina_{r}" for r in ROLES) + tuple(ALERT_CONNECTIONS.values())
 
 
