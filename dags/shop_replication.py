@@ -16,10 +16,11 @@ from __future__ import annotations
 import sys
 from datetime import timedelta
 from importlib.util import find_spec
+from typing import Any
 
 from _vitrina import REPLICA, REPLICA_MARTS, USERS, vitrina_dag
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
-from airflow.sdk import CronDataIntervalTimetable
+from airflow.sdk import Asset, CronDataIntervalTimetable
 
 from vitrina.spark.command import CLUSTER_CONF
 from vitrina.spark.submit import jdbc_packages
@@ -38,26 +39,21 @@ with vitrina_dag(
     execution_timeout=timedelta(minutes=25),
     retry_delay=timedelta(minutes=1),
 ):
-    replicate = SparkSubmitOperator(
-        task_id="replicate",
-        conn_id="vitrina_spark",
-        application=APPLICATION,
-        application_args=["replicate"],
-        packages=jdbc_packages(),
-        conf=CONF,
-        name="vitrina-replicate",
-        inlets=[USERS],
-        outlets=[REPLICA],
-    )
-    spark_marts = SparkSubmitOperator(
-        task_id="spark_marts",
-        conn_id="vitrina_spark",
-        application=APPLICATION,
-        application_args=["marts"],
-        packages=jdbc_packages(),
-        conf=CONF,
-        name="vitrina-spark-marts",
-        inlets=[REPLICA],
-        outlets=[REPLICA_MARTS],
-    )
+
+    def submit(task_id: str, job: str, inlets: list[Asset], outlets: list[Asset]) -> Any:
+        """A spark-submit of ``vitrina/spark/submit.py <job>`` on the vitrina_spark cluster."""
+        return SparkSubmitOperator(
+            task_id=task_id,
+            conn_id="vitrina_spark",
+            application=APPLICATION,
+            application_args=[job],
+            packages=jdbc_packages(),
+            conf=CONF,
+            name=f"vitrina-{task_id.replace('_', '-')}",
+            inlets=inlets,
+            outlets=outlets,
+        )
+
+    replicate = submit("replicate", "replicate", [USERS], [REPLICA])
+    spark_marts = submit("spark_marts", "marts", [REPLICA], [REPLICA_MARTS])
     replicate >> spark_marts
