@@ -26,9 +26,11 @@ run: $(VENV)/.installed-run
 	$(BIN)/vitrina run $(ARGS)
 
 ## Everything: services up, the whole pytest suite (unit + integration), ruff and mypy.
-test: $(VENV)/.installed-dev services-up airflow-venv
-	$(BIN)/pytest -q tests
-	$(MAKE) lint typecheck
+## The services, the Airflow venv, ruff and mypy run side by side (downloads and builds
+## overlap), then pytest; --durations lists the slowest tests in every log.
+test: $(VENV)/.installed-dev
+	$(MAKE) --no-print-directory -j4 services-up airflow-venv lint typecheck
+	$(BIN)/pytest -q tests --durations=30
 
 ## Unit tests only: leaves out every service (tests/integration is not collected).
 test-unit: $(VENV)/.installed-dev

@@ -133,14 +133,29 @@ main() {
       for name in "${names[@]}"; do
         case $name in kafka | neo4j | minio) require_probe_python ;; esac
       done
-      # Installs one after the other (apt and Maven hold locks), then starts in parallel.
+      # Installs one after the other (apt and Maven hold locks), then starts in parallel;
+      # MinIO's `go install` (minutes of compiling, no apt or Maven) runs beside the others.
       # Several `up`s may run at once (pytest sessions side by side): installs share one lock,
       # each service's start/stop its own.
       (
         flock -w 1800 9 || die "another infra/services.sh has held the install lock for 30 min"
+        local go_pid=""
+        # A failing install exits this subshell: the lock is kept until `go install` ends.
+        trap '[[ -z $go_pid ]] || wait "$go_pid" 2>/dev/null' EXIT
         for name in "${names[@]}"; do
+          if [[ $name == minio && ${VITRINA_SERVICES_PARALLEL:-1} != 0 ]] && ! live_pid minio >/dev/null; then
+            svc_minio_install &
+            go_pid=$!
+          fi
+        done
+        for name in "${names[@]}"; do
+          [[ $name == minio && -n $go_pid ]] && continue
           live_pid "$name" >/dev/null || "svc_${name}_install"
         done
+        if [[ -n $go_pid ]]; then
+          wait "$go_pid" || { go_pid=""; exit 1; } # svc_minio_install said why
+          go_pid=""
+        fi
       ) 9>"$CACHE_DIR/.install.lock"
       parallel_each locked up_one "${names[@]}" || die "could not start: ${FAILED[*]} (logs in $RUN_DIR/NAME/NAME.log)"
       ;;

@@ -25,7 +25,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,7 @@ class Stack:
     proxy: RedisProxy
     bot: Recorded
     mail: Recorded
+    airflow: dict[str, str] = field(default_factory=dict)  # _airflow_env's, once per module
 
 
 def _script(command: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -359,7 +360,12 @@ def _dags_test(stack: Stack, dag_id: str, logical_date: str) -> str:
 
 
 def _airflow_env(stack: Stack) -> dict[str, str]:
-    """The AIRFLOW_* settings the running instance uses (its metadata database, its home)."""
+    """The AIRFLOW_* settings the running instance uses (its metadata database, its home).
+
+    Asked of the script once: they do not change while the module's Airflow runs.
+    """
+    if stack.airflow:
+        return stack.airflow
     listed = _script("env", stack.env).stdout.splitlines()
     values = dict(line.split("=", 1) for line in listed if "=" in line)
     run_dir = stack.env["VITRINA_AIRFLOW_RUN_DIR"]
@@ -371,6 +377,7 @@ def _airflow_env(stack: Stack) -> dict[str, str]:
     # The connections the script generates from the profile (vitrina_spark for users_stream).
     for conn_id, conn in connections(load_settings(environ=stack.env), stack.env).items():
         values[f"AIRFLOW_CONN_{conn_id.upper()}"] = json.dumps(conn)
+    stack.airflow.update(values)
     return values
 
 

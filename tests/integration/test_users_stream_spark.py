@@ -1,5 +1,9 @@
 """The users stream on the Spark cluster: a driver killed with SIGKILL mid-stream and restarted
-from its checkpoint leaves PostgreSQL's users exactly as expected (nothing lost or doubled)."""
+from its checkpoint leaves PostgreSQL's users exactly as expected (nothing lost or doubled);
+a later run with nothing new changes nothing, and records sent later are picked up.
+
+One topic, one source database and one checkpoint for the module: the kill and the restart
+run once (a fixture) and the later runs continue from where they left the stream."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -111,7 +116,7 @@ def _users(url: str) -> list[tuple[Any, ...]]:
     return [(*r[:5], r[5].date() if isinstance(r[5], datetime) else r[5], r[6]) for r in rows]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def source_url(postgres_url: str) -> Iterator[str]:
     name = f"vitrina_us_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(postgres_url, autocommit=True) as con:
@@ -123,13 +128,13 @@ def source_url(postgres_url: str) -> Iterator[str]:
             con.execute(f"drop database if exists {name} with (force)")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def stream_env(
     services: Any,
     kafka_bootstrap: str,
     kafka_topic: Callable[..., str],
     source_url: str,
-    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[Settings, dict[str, str]]:
     """The settings of the run and the same as VITRINA_* variables (how a driver gets them)."""
     from vitrina.source import open_source
@@ -142,7 +147,8 @@ def stream_env(
         "SPARK_MASTER": services.ensure("spark")["url"],
     }
     env = {f"VITRINA_{k}": v for k, v in values.items()}
-    env |= {"VITRINA_PROFILE": "stack", "VITRINA_DATA_DIR": str(tmp_path / "data")}
+    data = tmp_path_factory.mktemp("users-stream") / "data"
+    env |= {"VITRINA_PROFILE": "stack", "VITRINA_DATA_DIR": str(data)}
     settings = load_settings(environ=env)
     return settings, {**os.environ, **env}
 
@@ -167,15 +173,33 @@ def _start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Pop
         )
 
 
-def test_sigkill_of_the_driver_mid_stream_loses_and_doubles_nothing(
-    stream_env: tuple[Settings, dict[str, str]], tmp_path: Path
-) -> None:
+@dataclass
+class KillRun:
+    """What the SIGKILL scenario left: read right after it, before any later run."""
+
+    committed: int  # micro-batches committed when the driver was killed
+    partial: list[tuple[Any, ...]]  # the users then
+    restart: subprocess.CompletedProcess[str]
+    commits_after: int
+    rows: list[tuple[Any, ...]]  # the users after the restart
+    expected: dict[int, dict[str, Any]]
+    invalid: int
+    dead: list[dict[str, Any]]  # the dead letters
+
+
+@pytest.fixture(scope="module")
+def kill_run(
+    stream_env: tuple[Settings, dict[str, str]], tmp_path_factory: pytest.TempPathFactory
+) -> KillRun:
+    """Every registration on the topic; the driver killed with SIGKILL after its first
+    micro-batch, then restarted as a user runs it. The Spark runs are shared by the module's
+    tests (each spark-submit starts JVMs on the shared 2-core cluster: the slow part)."""
     settings, env = stream_env
     lines, expected, invalid = registrations()
     _produce(settings, lines)
     checkpoint = checkpoint_dir(settings)
     command = submit_command(settings.backend("spark"), max_per_batch=PER_BATCH)
-    log = tmp_path / "driver.log"
+    log = tmp_path_factory.mktemp("users-stream-driver") / "driver.log"
 
     driver = _start(command, env, log)
     try:
@@ -190,8 +214,6 @@ def test_sigkill_of_the_driver_mid_stream_loses_and_doubles_nothing(
         driver.wait(30)
     committed = _commits(checkpoint)
     partial = _users(settings.backend("source"))
-    # Killed mid-stream: some users are in, not all of them.
-    assert 0 < len(partial) < len(expected), (committed, len(partial))
 
     # The restart, as a user runs it: the same checkpoint under the same data folder.
     again = subprocess.run(
@@ -201,42 +223,75 @@ def test_sigkill_of_the_driver_mid_stream_loses_and_doubles_nothing(
         text=True,
         timeout=900,
     )
-    assert again.returncode == 0, again.stderr[-3000:]
-    assert _commits(checkpoint) > committed
-
-    rows = _users(settings.backend("source"))
-    assert len(rows) == len(expected) == USERS  # nothing lost, nothing doubled
-    assert rows == _expected_rows(expected)  # row by row: the latest registration of each
-
     topic = f"{settings.kafka.registrations_topic}.dlq"
     bootstrap = settings.backend("eventlog").removeprefix("kafka://")
     dead = [json.loads(r.value or b"{}") for r in read_topic(bootstrap, topic)]
+    return KillRun(
+        committed,
+        partial,
+        again,
+        _commits(checkpoint),
+        _users(settings.backend("source")),
+        expected,
+        invalid,
+        dead,
+    )
+
+
+def test_sigkill_of_the_driver_mid_stream_loses_and_doubles_nothing(
+    stream_env: tuple[Settings, dict[str, str]], kill_run: KillRun
+) -> None:
+    settings, _ = stream_env
+    run, expected = kill_run, kill_run.expected
+    # Killed mid-stream: some users are in, not all of them.
+    assert 0 < len(run.partial) < len(expected), (run.committed, len(run.partial))
+
+    assert run.restart.returncode == 0, run.restart.stderr[-3000:]
+    assert run.commits_after > run.committed
+
+    rows = run.rows
+    assert len(rows) == len(expected) == USERS  # nothing lost, nothing doubled
+    assert rows == _expected_rows(expected)  # row by row: the latest registration of each
+
     # At least once: a batch re-run after the kill may send its dead letters again, with the
     # same origins; by origin, every invalid record is there exactly once.
-    origins = {d["origin"] for d in dead}
-    assert len(origins) == invalid
+    origins = {d["origin"] for d in run.dead}
+    assert len(origins) == run.invalid
     assert all(o.startswith(f"kafka:{settings.kafka.registrations_topic}/") for o in origins)
-    assert any("loyalty_status" in r for d in dead for r in d["reasons"])
+    assert any("loyalty_status" in r for d in run.dead for r in d["reasons"])
+
+
+def later_registrations() -> tuple[list[tuple[int, bytes]], dict[int, dict[str, Any]]]:
+    """Records sent after a finished run: new users and updates of every seventh user."""
+    lines: list[tuple[int, bytes]] = []
+    changed: dict[int, dict[str, Any]] = {}
+    for user_id in [*range(7, USERS + 1, 7), *range(USERS + 1, USERS + 21)]:
+        record = _registration(user_id, 3)
+        lines.append((user_id, json.dumps(record).encode()))
+        changed[user_id] = record
+    return lines, changed
 
 
 def test_a_second_available_now_run_changes_nothing(
-    stream_env: tuple[Settings, dict[str, str]], tmp_path: Path
+    stream_env: tuple[Settings, dict[str, str]], kill_run: KillRun
 ) -> None:
+    """After the restarted run (every record consumed): a run with nothing new changes no row
+    and no ``updated_at``; records sent later are picked up by the next run."""
     settings, env = stream_env
-    lines, expected, _ = registrations()
-    _produce(settings, lines[: len(lines) // 2])
+    assert kill_run.restart.returncode == 0, kill_run.restart.stderr[-3000:]
     cli = CLI
-    first = subprocess.run(cli, env=env, capture_output=True, text=True, timeout=900)
-    assert first.returncode == 0, first.stderr[-3000:]
-    half = _users(settings.backend("source"))
+    before = _users(settings.backend("source"))
+    assert before == _expected_rows(kill_run.expected)
     with psycopg.connect(settings.backend("source")) as con:
         stamps = con.execute("select user_id, updated_at from users order by 1").fetchall()
     nothing = subprocess.run(cli, env=env, capture_output=True, text=True, timeout=900)
     assert nothing.returncode == 0, nothing.stderr[-3000:]
-    assert _users(settings.backend("source")) == half
+    assert _users(settings.backend("source")) == before
     with psycopg.connect(settings.backend("source")) as con:
         assert con.execute("select user_id, updated_at from users order by 1").fetchall() == stamps
-    _produce(settings, lines[len(lines) // 2 :])
+    lines, changed = later_registrations()
+    _produce(settings, lines)
     rest = subprocess.run(cli, env=env, capture_output=True, text=True, timeout=900)
     assert rest.returncode == 0, rest.stderr[-3000:]
+    expected = {**kill_run.expected, **changed}
     assert _users(settings.backend("source")) == _expected_rows(expected)
