@@ -16,6 +16,9 @@ FAILS the test with the script's output; nothing is ever skipped. Names are stab
   ``neo4j_gds`` -> True when Graph Data Science (PageRank) is loaded.
 - ``minio`` -> :class:`Minio` (endpoint, user, password, bucket, ``storage_options`` for
   s3fs/fsspec, ``url(path)`` -> ``s3://vitrina/<path>``); the bucket exists.
+- ``airflow_sqlite`` -> ``prepare(env)``: a migrated SQLite metadata database in
+  ``env["AIRFLOW_HOME"]`` and the DAGs of ``env``'s folder serialized into it (``airflow dags
+  test`` on a throw-away database).
 - ``services`` -> :class:`Services` (``up/down/status/info`` by name) for tests that stop and
   start services (mark them ``restarts_services``).
 - ``@pytest.mark.services("kafka", ...)`` on a test or module starts those services first.
@@ -28,8 +31,11 @@ stop and start services) run at the end of the session so other tests keep their
 from __future__ import annotations
 
 import contextlib
+import shutil
+import subprocess
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -165,3 +171,30 @@ def neo4j_gds(services: Services) -> bool:
 def minio(services: Services) -> Minio:
     info = services.ensure("minio")
     return Minio(info["endpoint"], info["user"], info["password"], info["bucket"])
+
+
+def _airflow(env: dict[str, str], *command: str) -> None:
+    done = subprocess.run(
+        ["airflow", *command], env=env, capture_output=True, text=True, timeout=900
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+@pytest.fixture(scope="session")
+def airflow_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Callable[[dict[str, str]], None]:
+    """``prepare(env)``: ``airflow db migrate`` then ``airflow dags reserialize`` in the
+    Airflow home of ``env`` (the SQLite default). The migration, the same for every home, runs
+    once per session into a template that is copied (it takes a minute on 2 busy cores)."""
+    template: list[Path] = []
+
+    def prepare(env: dict[str, str]) -> None:
+        if not template:
+            base = tmp_path_factory.mktemp("airflow-sqlite")
+            (base / "dags").mkdir()
+            folders = {"AIRFLOW_HOME": str(base), "AIRFLOW__CORE__DAGS_FOLDER": str(base / "dags")}
+            _airflow({**env, **folders}, "db", "migrate")
+            template.append(base / "airflow.db")
+        shutil.copyfile(template[0], Path(env["AIRFLOW_HOME"]) / "airflow.db")
+        _airflow(env, "dags", "reserialize")
+
+    return prepare

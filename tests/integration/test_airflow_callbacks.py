@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -49,7 +49,9 @@ with DAG("always_works", schedule=None, start_date=START, default_args=ARGS,
 
 
 @pytest.fixture(scope="module")
-def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def airflow_env(
+    tmp_path_factory: pytest.TempPathFactory, airflow_sqlite: Callable[[dict[str, str]], None]
+) -> dict[str, str]:
     if not (VENV / "bin" / "airflow").exists():
         pytest.fail(f"no Airflow virtual environment at {VENV}: run `make airflow-venv`")
     home = tmp_path_factory.mktemp("airflow-callbacks")
@@ -64,11 +66,7 @@ def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "PYTHONPATH": str(ROOT / "src"),
         "TELEGRAM_BOT_TOKEN": TOKEN,
     }
-    for command in (["db", "migrate"], ["dags", "reserialize"]):
-        done = subprocess.run(
-            ["airflow", *command], env=env, capture_output=True, text=True, timeout=600
-        )
-        assert done.returncode == 0, done.stderr[-3000:]
+    airflow_sqlite(env)  # db migrate (once per session), dags reserialize
     return env
 
 

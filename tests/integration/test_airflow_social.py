@@ -53,6 +53,7 @@ def stack(
     neo4j_auth: tuple[str, str] | None,
     neo4j_gds: bool,
     redis_url: str,
+    airflow_sqlite: Callable[[dict[str, str]], None],
 ) -> Iterator[SocialStack]:
     if not (VENV / "bin" / "airflow").exists():
         pytest.fail(f"no Airflow virtual environment at {VENV}: run `make airflow-venv`")
@@ -88,11 +89,7 @@ def stack(
         **{f"VITRINA_BACKENDS_{k.upper()}": v for k, v in backends.items()},
         **{f"VITRINA_SIMULATE_{k.upper()}": str(v) for k, v in sim.items()},
     }
-    for command in (["db", "migrate"], ["dags", "reserialize"]):
-        done = subprocess.run(
-            ["airflow", *command], env=env, capture_output=True, text=True, timeout=900
-        )
-        assert done.returncode == 0, done.stderr[-3000:]
+    airflow_sqlite(env)  # db migrate (once per session), dags reserialize
     try:
         yield SocialStack(settings, env)
     finally:

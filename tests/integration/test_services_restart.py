@@ -135,14 +135,13 @@ def test_data_survives_stop_and_start(isolated: Services) -> None:
     _write_all(token, info, topic)
 
     isolated.down(*PERSISTENT)
-    status = isolated.status(*PERSISTENT)
+    status, code = isolated.status_report(*PERSISTENT)
     assert [line.split()[:2] for line in status] == [[name, "down"] for name in PERSISTENT]
-    assert isolated.status_code(*PERSISTENT) == 1
+    assert code == 1
     isolated.up(*PERSISTENT, force=True)
-    assert [line.split()[:2] for line in isolated.status(*PERSISTENT)] == [
-        [name, "up"] for name in PERSISTENT
-    ]
-    assert isolated.status_code(*PERSISTENT) == 0
+    status, code = isolated.status_report(*PERSISTENT)
+    assert [line.split()[:2] for line in status] == [[name, "up"] for name in PERSISTENT]
+    assert code == 0
 
     with psycopg.connect(info["postgres"]["url"], autocommit=True) as conn:
         assert conn.execute(f"select v from keep_{token}").fetchall() == [(token,)]

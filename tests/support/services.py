@@ -67,13 +67,19 @@ class Services:
         if proc.returncode != 0:
             pytest.fail(f"infra/services.sh down {' '.join(names)} failed:\n{proc.stderr}")
 
+    def status_report(self, *names: str) -> tuple[list[str], int]:
+        """One ``infra/services.sh status``: its lines (``name up|down version url``) and its
+        exit code (0 only when all are up); each run probes every named service."""
+        proc = self._run("status", *names, timeout=120)
+        return proc.stdout.splitlines(), proc.returncode
+
     def status(self, *names: str) -> list[str]:
         """The script's status lines (``name up|down version url``), whatever the exit code."""
-        return self._run("status", *names, timeout=120).stdout.splitlines()
+        return self.status_report(*names)[0]
 
     def status_code(self, *names: str) -> int:
         """The exit code of ``infra/services.sh status``: 0 only when all are up."""
-        return self._run("status", *names, timeout=120).returncode
+        return self.status_report(*names)[1]
 
     def info(self, name: str) -> dict[str, str]:
         proc = self._run("info", name, timeout=60)
