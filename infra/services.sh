@@ -148,6 +148,13 @@ main() {
             go_pid=$!
           fi
         done
+        # One apt-get for every service's Debian packages (one dpkg run, one man-db trigger).
+        local packages=()
+        for name in "${names[@]}"; do
+          declare -F "svc_${name}_packages" >/dev/null || continue
+          live_pid "$name" >/dev/null || mapfile -t -O "${#packages[@]}" packages < <("svc_${name}_packages")
+        done
+        apt_ensure "${packages[@]}"
         for name in "${names[@]}"; do
           [[ $name == minio && -n $go_pid ]] && continue
           live_pid "$name" >/dev/null || "svc_${name}_install"

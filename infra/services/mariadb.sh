@@ -5,10 +5,14 @@ _my_sock() { printf '%s/mysqld.sock' "$(svc_dir mariadb)"; }
 _my_root() { mariadb --no-defaults -uroot --socket="$(_my_sock)" "$@"; }
 _my_user() { if [[ $(id -u) -eq 0 ]]; then printf root; else id -un; fi; }
 
-svc_mariadb_install() {
+# The Debian packages to install (none when the programs are there).
+svc_mariadb_packages() {
   [[ -x $MARIADBD ]] && command -v mariadb >/dev/null && return 0
-  apt_ensure mariadb-server mariadb-client
+  printf '%s\n' mariadb-server mariadb-client
 }
+
+# shellcheck disable=SC2046 # one word per package
+svc_mariadb_install() { apt_ensure $(svc_mariadb_packages); }
 
 svc_mariadb_start() {
   local dir data

@@ -19,8 +19,12 @@ _pg_base() {
 _pg_sock() { printf '%s/sock' "$(_pg_base)"; }
 _pg_su() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$(_pg_sock)" -p "$POSTGRES_PORT" -U postgres "$@"; }
 
+# The Debian packages to install (none when the binaries are there).
+svc_postgres_packages() { [[ -x $PG_BIN/postgres ]] || printf '%s\n' postgresql-15; }
+
 svc_postgres_install() {
-  [[ -x $PG_BIN/postgres ]] || apt_ensure postgresql-15
+  # shellcheck disable=SC2046 # one word per package
+  apt_ensure $(svc_postgres_packages)
   [[ -x $PG_BIN/postgres ]] || die "postgres: no binaries in $PG_BIN (set VITRINA_PG_BIN)"
   if [[ $(id -u) -eq 0 ]] && ! id postgres >/dev/null 2>&1; then
     useradd --system --user-group --home-dir /var/lib/postgresql --shell /bin/sh postgres

@@ -1,8 +1,12 @@
 # Redis from Debian packages; AOF + RDB persistence in $RUN_DIR/redis/data.
-svc_redis_install() {
+# The Debian packages to install (none when the programs are there).
+svc_redis_packages() {
   command -v redis-server >/dev/null && command -v redis-cli >/dev/null && return 0
-  apt_ensure redis-server redis-tools
+  printf '%s\n' redis-server redis-tools
 }
+
+# shellcheck disable=SC2046 # one word per package
+svc_redis_install() { apt_ensure $(svc_redis_packages); }
 
 svc_redis_start() {
   local data
