@@ -7,7 +7,7 @@ ARGS ?=
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: run test test-unit test-integration lint typecheck services-up services-down services-status clean
-.PHONY: airflow airflow-venv airflow-down airflow-status spark
+.PHONY: airflow airflow-venv airflow-down airflow-status spark spark-jars
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ run: $(VENV)/.installed-run
 ## The services, the Airflow venv, ruff and mypy run side by side (downloads and builds
 ## overlap), then pytest; --durations lists the slowest tests in every log.
 test: $(VENV)/.installed-dev
-	$(MAKE) --no-print-directory -j4 services-up airflow-venv lint typecheck
+	$(MAKE) --no-print-directory -j4 services-up airflow-venv spark-jars lint typecheck
 	$(BIN)/pytest -q tests --durations=30
 
 ## Unit tests only: leaves out every service (tests/integration is not collected).
@@ -53,6 +53,11 @@ services-down:
 
 services-status:
 	bash infra/services.sh status
+
+## The Spark jobs' jars (Kafka connector, JDBC drivers) into ~/.cache/vitrina/spark-jars ahead of
+## the tests; a Maven repository of its own, so it can run beside the services' Maven installs.
+spark-jars: $(VENV)/.installed-dev
+	MAVEN_OPTS="-Dmaven.repo.local=$(HOME)/.m2/vitrina-spark-jars" $(BIN)/python -m vitrina.spark.jars >/dev/null
 
 ## Spark standalone cluster alone (a master and two workers, spark://127.0.0.1:7077; also in services-up).
 spark: $(VENV)/.installed-dev

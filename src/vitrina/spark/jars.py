@@ -150,4 +150,4 @@ if __name__ == "__main__":  # python -m vitrina.spark.jars [CACHE_DIR]: fetch ah
     logging.basicConfig(level=logging.INFO)
     cache = Path(sys.argv[1]) if len(sys.argv) > 1 else JARS_CACHE
     found_version, found = kafka_connector_jars(cache)
-    print(found_version, *found, sep="\n")
+    print(found_version, *found, *jdbc_driver_jars(cache), sep="\n")
