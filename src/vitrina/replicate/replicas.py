@@ -109,6 +109,12 @@ class MySQLReplica:
                 cur.execute(mysql_create_sql(table))
             self._ready.add(table)
 
+    def prepare(self, tables: Sequence[str]) -> None:
+        """The tables exist (DDL commits implicitly in MySQL: never inside a data transaction)."""
+        for table in tables:
+            self._ensure(table)
+        self.con.commit()
+
     def high_water(self, table: str) -> datetime | None:
         self._ensure(table)
         self.con.commit()  # DDL above commits implicitly in MySQL: start the run clean
