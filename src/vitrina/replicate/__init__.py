@@ -32,6 +32,7 @@ ENGINES: Final = ("python", "spark")
 # Tables copied at once by the python engine from PostgreSQL into MySQL, a pair of
 # connections each: one copy keeps one core of each server busy at most.
 WORKERS: Final = 2
+SIDE_BY_SIDE_ROWS: Final = 50_000
 
 
 @dataclass(frozen=True)
@@ -131,14 +132,16 @@ def _side_by_side(
     marks: dict[str, datetime | None],
     cutoff: datetime,
 ) -> dict[str, TableReport]:
-    """The tables over ``WORKERS`` pairs of connections at once, the largest first.
+    """The tables over up to ``WORKERS`` pairs of connections at once, the largest first.
 
-    Every source connection reads in the first one's snapshot; each table still has its own
-    replica transaction, so a failure or a kill leaves each table as it was or fully advanced.
-    A worker that fails stops the others from starting new tables; its error is raised.
+    A second pair only when at least ``SIDE_BY_SIDE_ROWS`` rows changed: opening it costs
+    more than a small change. Every source connection reads in the first one's snapshot; each
+    table still has its own replica transaction, so a failure or a kill leaves each table as
+    it was or fully advanced. A worker that fails stops the others from starting new tables;
+    its error is raised.
     """
-    sizes = reader.sizes(list(marks))
-    todo = sorted(marks, key=lambda t: -sizes.get(t, 0.0))
+    changed = reader.counts(marks, cutoff)
+    todo = sorted(marks, key=lambda t: -changed[t])
     snapshot = reader.share_snapshot()
     done: dict[str, TableReport] = {}
     lock = threading.Lock()
@@ -167,11 +170,15 @@ def _side_by_side(
                 src.close()
                 dst.close()
 
-    workers = min(WORKERS, len(todo))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="replicate") as pool:
-        futures = [pool.submit(work, (reader, replica) if i == 0 else None) for i in range(workers)]
-    for future in futures:
-        future.result()  # the first error, if any
+    if sum(changed.values()) < SIDE_BY_SIDE_ROWS:
+        work((reader, replica))
+    else:
+        with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="replicate") as pool:
+            futures = [
+                pool.submit(work, (reader, replica) if i == 0 else None) for i in range(WORKERS)
+            ]
+        for future in futures:
+            future.result()  # the first error, if any
     return {t: done[t] for t in marks}
 
 
