@@ -105,7 +105,11 @@ def replicate(
             loader = SparkTableLoader(spark, source_url, replica_url, replica)
         marks = {t: replica.high_water(t) for t in tables}
         cutoff = reader.cutoff()
-        if loader is None and _bulk_pair(reader, replica):
+        if (
+            loader is None
+            and isinstance(reader, PostgresReader)
+            and isinstance(replica, MySQLReplica)
+        ):
             report.tables |= _side_by_side(reader, replica, replica_url, marks, cutoff)
         else:
             for table in tables:
@@ -119,10 +123,6 @@ def replicate(
         replica.close()
     report.elapsed_s = time.perf_counter() - t0
     return report
-
-
-def _bulk_pair(reader: SourceReader, replica: Replica) -> bool:
-    return isinstance(reader, PostgresReader) and isinstance(replica, MySQLReplica)
 
 
 def _side_by_side(
