@@ -155,7 +155,7 @@ def _side_by_side(
         try:
             if own:
                 src.use_snapshot(snapshot)
-                dst.prepare(todo)
+                dst.prepare(list(marks))  # every table: ``todo`` shrinks meanwhile
             while not failed.is_set():
                 with lock:
                     if not todo:
