@@ -11,12 +11,14 @@ replicas are then checked row by row against the source.
 
 from __future__ import annotations
 
+import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from typing import Any, Final
 
 from vitrina.errors import UsageError
+from vitrina.replicate import ENGINES
 
 __all__ = ["SHOP_TABLES", "run_replicate_bench", "scratch_databases"]
 
@@ -111,11 +113,13 @@ def touch(source_url: str, every: int, offset: int) -> int:
     return changed
 
 
-def _replicate(source: str, replica: str, engine: str, spark: Any) -> tuple[float, int]:
+def _replicate(source: str, replica: str, engine: str, spark: Any) -> tuple[float, int, float]:
+    """(seconds, rows upserted, CPU seconds of this process: every thread, not the servers)."""
     from vitrina.replicate import replicate
 
+    cpu = time.process_time()
     report = replicate(source, replica, engine=engine, tables=SHOP_TABLES, spark=spark)
-    return report.elapsed_s, report.upserted
+    return report.elapsed_s, report.upserted, time.process_time() - cpu
 
 
 def _differing(source: str, replica: str) -> int:
@@ -142,28 +146,43 @@ def run_replicate_bench(
     scale: str = "medium",
     seed: int = 7,
     fraction: float = 0.01,
+    engines: Sequence[str] = ENGINES,
     on_phase: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
-    """Every figure as one flat dict (the bench's JSON line)."""
+    """Every figure as one flat dict (the bench's JSON line); ``engines`` to run only some."""
     if not 0 < fraction <= 0.2:
         raise UsageError(f"--fraction must be in (0, 0.2], not {fraction}")
-    from vitrina.spark.replicate_job import cluster
-
-    with (
-        scratch_databases(postgres_url, mysql_url) as (source, by_python),
-        scratch_databases(postgres_url, mysql_url) as (_, by_spark),
-    ):
+    unknown = sorted(set(engines) - set(ENGINES))
+    if unknown or not engines:
+        raise UsageError(f"--engine must be python, spark or both, not {', '.join(unknown)!r}")
+    with ExitStack() as stack:
+        source, _ = stack.enter_context(scratch_databases(postgres_url, mysql_url))
+        replicas = {
+            e: stack.enter_context(scratch_databases(postgres_url, mysql_url))[1]
+            for e in ENGINES
+            if e in engines
+        }
         on_phase(f"simulating the {scale} shop into the source")
         out: dict[str, Any] = {"scale": scale, "source_rows": fill_source(source, scale, seed)}
-        # The session holds the cluster's cores while it lives: only for the runs.
-        with cluster(master, app="vitrina-bench-replicate") as spark:
-            out |= _runs(
-                source, {"python": by_python, "spark": by_spark}, spark, fraction, on_phase
-            )
-        on_phase("checking both replicas against the source row by row")
-        out["python_differing_rows"] = _differing(source, by_python)
-        out["spark_differing_rows"] = _differing(source, by_spark)
+        with _cluster_if("spark" in replicas, master) as spark:
+            out |= _runs(source, replicas, spark, fraction, on_phase)
+        on_phase("checking the replicas against the source row by row")
+        for engine, replica in replicas.items():
+            out[f"{engine}_differing_rows"] = _differing(source, replica)
     return out
+
+
+@contextmanager
+def _cluster_if(wanted: bool, master: str) -> Iterator[Any]:
+    """A session on the cluster when the spark engine runs (it holds the cluster's cores while
+    it lives: only for the runs), else None."""
+    if not wanted:
+        yield None
+        return
+    from vitrina.spark.replicate_job import cluster
+
+    with cluster(master, app="vitrina-bench-replicate") as spark:
+        yield spark
 
 
 def _runs(
@@ -173,22 +192,26 @@ def _runs(
     fraction: float,
     on_phase: Callable[[str], None],
 ) -> dict[str, Any]:
-    """Full copies, then a change of ``fraction`` (both engines) and of 5 x (python)."""
+    """Full copies, then a change of ``fraction`` (every engine) and of 5 x (python)."""
     out: dict[str, Any] = {}
     for engine, replica in replicas.items():
         on_phase(f"{engine}: full copy")
-        seconds, copied = _replicate(source, replica, engine, spark)
+        seconds, copied, cpu = _replicate(source, replica, engine, spark)
         out |= {f"{engine}_full_s": round(seconds, 3), f"{engine}_full_rows": copied}
+        out[f"{engine}_full_client_cpu_s"] = round(cpu, 3)
         out[f"{engine}_full_rows_per_s"] = round(copied / seconds)
     every = round(1 / fraction)
     out["incremental_changed_rows"] = touch(source, every, 1)
     for engine, replica in replicas.items():
         on_phase(f"{engine}: incremental run, {out['incremental_changed_rows']:,} rows changed")
-        seconds, copied = _replicate(source, replica, engine, spark)
+        seconds, copied, _ = _replicate(source, replica, engine, spark)
         out |= {f"{engine}_incremental_s": round(seconds, 3), f"{engine}_incremental_rows": copied}
+    if "python" not in replicas:
+        return out
     out["incremental_5x_changed_rows"] = sum(touch(source, every, k) for k in range(2, 7))
     on_phase(f"python: incremental run, {out['incremental_5x_changed_rows']:,} rows changed")
-    seconds, copied = _replicate(source, replicas["python"], "python", spark)
+    seconds, copied, _ = _replicate(source, replicas["python"], "python", spark)
     out |= {"python_incremental_5x_s": round(seconds, 3), "python_incremental_5x_rows": copied}
-    _replicate(source, replicas["spark"], "spark", spark)  # both replicas end at the source
+    if "spark" in replicas:  # every replica ends at the source
+        _replicate(source, replicas["spark"], "spark", spark)
     return out

@@ -207,14 +207,19 @@ def replicate(
         float, typer.Option(help="Share of every table's rows changed for the incremental run.")
     ] = 0.01,
     seed: Annotated[int, typer.Option(help="Seed of the simulated shop.")] = 7,
+    engine: Annotated[
+        str, typer.Option(help="python, spark, or both (the python half alone skips the cluster).")
+    ] = "both",
 ) -> None:
     """Replication PostgreSQL -> MariaDB: full copy rows/s and incremental seconds, both engines.
 
     Runs in scratch databases on the profile's source and replica servers (stack profile) and
-    on its Spark cluster (backends.spark); they are dropped afterwards.
+    on its Spark cluster (backends.spark, only when the spark engine runs); they are dropped
+    afterwards.
     """
     from vitrina.bench.replicate import run_replicate_bench
     from vitrina.cli.app import settings_from
+    from vitrina.replicate import ENGINES
     from vitrina.simulate.presets import PRESETS
 
     if scale not in PRESETS:
@@ -231,6 +236,7 @@ def replicate(
             scale=scale,
             seed=seed,
             fraction=fraction,
+            engines=ENGINES if engine == "both" else (engine,),
             on_phase=lambda text: err_console.print(text, markup=False),
         )
     )

@@ -12,8 +12,10 @@ from __future__ import annotations
 import logging
 import mmap
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
@@ -27,6 +29,10 @@ __all__ = ["ENGINES", "ReplicationReport", "TableReport", "replicate"]
 
 log = logging.getLogger(__name__)
 ENGINES: Final = ("python", "spark")
+# Tables copied at once by the python engine from PostgreSQL into MySQL, a pair of
+# connections each: one copy keeps one core of each server busy at most.
+WORKERS: Final = 2
+SIDE_BY_SIDE_ROWS: Final = 50_000
 
 
 @dataclass(frozen=True)
@@ -99,10 +105,17 @@ def replicate(
             loader = SparkTableLoader(spark, source_url, replica_url, replica)
         marks = {t: replica.high_water(t) for t in tables}
         cutoff = reader.cutoff()
-        for table in tables:
-            report.tables[table] = _replicate_table(
-                reader, replica, table, marks[table], cutoff, loader
-            )
+        if (
+            loader is None
+            and isinstance(reader, PostgresReader)
+            and isinstance(replica, MySQLReplica)
+        ):
+            report.tables |= _side_by_side(reader, replica, replica_url, marks, cutoff)
+        else:
+            for table in tables:
+                report.tables[table] = _replicate_table(
+                    reader, replica, table, marks[table], cutoff, loader
+                )
     finally:
         if loader is not None:
             loader.close()
@@ -110,6 +123,63 @@ def replicate(
         replica.close()
     report.elapsed_s = time.perf_counter() - t0
     return report
+
+
+def _side_by_side(
+    reader: PostgresReader,
+    replica: MySQLReplica,
+    replica_url: str,
+    marks: dict[str, datetime | None],
+    cutoff: datetime,
+) -> dict[str, TableReport]:
+    """The tables over up to ``WORKERS`` pairs of connections at once, the largest first.
+
+    A second pair only when at least ``SIDE_BY_SIDE_ROWS`` rows changed: opening it costs
+    more than a small change. Every source connection reads in the first one's snapshot; each
+    table still has its own replica transaction, so a failure or a kill leaves each table as
+    it was or fully advanced. A worker that fails stops the others from starting new tables;
+    its error is raised.
+    """
+    changed = reader.counts(marks, cutoff)
+    todo = sorted(marks, key=lambda t: -changed[t])
+    snapshot = reader.share_snapshot()
+    done: dict[str, TableReport] = {}
+    lock = threading.Lock()
+    failed = threading.Event()
+
+    def work(pair: tuple[PostgresReader, MySQLReplica] | None) -> None:
+        own = pair is None
+        if pair is None:
+            pair = (PostgresReader(reader.url, ensure_schema=False), MySQLReplica(replica_url))
+        src, dst = pair
+        try:
+            if own:
+                src.use_snapshot(snapshot)
+                dst.prepare(list(marks))  # every table: ``todo`` shrinks meanwhile
+            while not failed.is_set():
+                with lock:
+                    if not todo:
+                        return
+                    table = todo.pop(0)
+                done[table] = _replicate_table(src, dst, table, marks[table], cutoff, None)
+        except BaseException:
+            failed.set()
+            raise
+        finally:
+            if own:
+                src.close()
+                dst.close()
+
+    if sum(changed.values()) < SIDE_BY_SIDE_ROWS:
+        work((reader, replica))
+    else:
+        with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="replicate") as pool:
+            futures = [
+                pool.submit(work, (reader, replica) if i == 0 else None) for i in range(WORKERS)
+            ]
+        for future in futures:
+            future.result()  # the first error, if any
+    return {t: done[t] for t in marks}
 
 
 def _replicate_table(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import IO, Any, Protocol
@@ -26,6 +27,8 @@ __all__ = [
 ]
 
 BATCH_ROWS = 50_000
+_WRITE_BYTES = 1 << 20
+_SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
 
 
 class Deletions:
@@ -83,14 +86,20 @@ def _deletions(rows: list[tuple[Any]]) -> Deletions:
 
 
 class PostgresReader:
-    """Reads in one repeatable-read snapshot; the cut-off waits for transactions in flight."""
+    """Reads in one repeatable-read snapshot; the cut-off waits for transactions in flight.
 
-    def __init__(self, url: str) -> None:
+    Several readers can share one snapshot (:meth:`share_snapshot`, :meth:`use_snapshot`), so
+    tables copied side by side on several connections still come from one instant.
+    """
+
+    def __init__(self, url: str, *, ensure_schema: bool = True) -> None:
         import psycopg
 
         from vitrina.source.postgres_source import PostgresSource
 
-        PostgresSource(url).close()  # the schema and its triggers exist before the first read
+        if ensure_schema:  # the schema and its triggers exist before the first read
+            PostgresSource(url).close()
+        self.url = url
         try:
             self.con = psycopg.connect(url)
         except psycopg.Error as exc:
@@ -116,6 +125,30 @@ class PostgresReader:
         assert row is not None
         return _utc(row[0])
 
+    def share_snapshot(self) -> str:
+        """The id of this reader's snapshot (taken now if no read took it yet), for others."""
+        row = self.con.execute("select pg_export_snapshot()").fetchone()
+        assert row is not None
+        return str(row[0])
+
+    def use_snapshot(self, snapshot: str) -> None:
+        """Read from then on in ``snapshot`` (of a reader whose transaction is still open)."""
+        if not _SNAPSHOT_ID.fullmatch(snapshot):
+            raise UsageError(f"not a PostgreSQL snapshot id: {snapshot!r}")
+        self.con.execute(f"set transaction snapshot '{snapshot}'")
+
+    def counts(self, marks: dict[str, datetime | None], until: datetime) -> dict[str, int]:
+        """How many rows of each table changed since its mark (the index on ``updated_at``
+        makes it cost the changed rows)."""
+        out = {}
+        for table, since in marks.items():
+            params = [p for p in (since, until) if p is not None]
+            row = self.con.execute(
+                f"select count(*) from {table} where {window_sql(UPDATED_AT, since)}", params
+            ).fetchone()
+            out[table] = int(row[0]) if row else 0
+        return out
+
     def changed(
         self, table: str, since: datetime | None, until: datetime
     ) -> Iterator[pa.RecordBatch]:
@@ -138,14 +171,20 @@ class PostgresReader:
         kinds = [*field_kinds(table), (UPDATED_AT, "timestamp")]
         cols = ", ".join(_as_text(name, kind) for name, kind in kinds)
         where = window_literal_sql(UPDATED_AT, since, until)
+        rows = 0
+        buf = bytearray()
         with (
             self.con.cursor() as cur,
             cur.copy(f"copy (select {cols} from {table} where {where}) to stdout") as copy,
         ):
-            rows = 0
-            for block in copy:
-                out.write(block)
-                rows += bytes(block).count(b"\n")
+            for block in copy:  # a block per row: gather them, write and count a MB at a time
+                buf += block
+                if len(buf) >= _WRITE_BYTES:
+                    rows += buf.count(b"\n")
+                    out.write(buf)
+                    buf.clear()
+        rows += buf.count(b"\n")
+        out.write(buf)
         return rows
 
     def deletions(self, table: str, since: datetime | None, until: datetime) -> Deletions:

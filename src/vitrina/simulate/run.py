@@ -29,6 +29,7 @@ from vitrina.simulate.base import (
     simulator_for,
 )
 from vitrina.simulate.output import ndjson
+from vitrina.source import merge_tables
 
 __all__ = ["DOMAINS", "SimulationParams", "SimulationReport", "selected_domains", "simulate"]
 
@@ -189,7 +190,7 @@ def simulate(
                 boundary += params.slice_ms
             if source is not None and h > 0:
                 # The OLTP source moves on during the live run, as a shop's does; the run's
-                # end still writes the simulated world's snapshot (deterministic).
+                # end merges the simulated world's snapshot around what moved (below).
                 for run in runs:
                     if hasattr(run, "live_changes"):
                         run.live_changes(source, h, t1)
@@ -205,7 +206,11 @@ def simulate(
             manifest += faults
             tables = {k: v for k, v in tables.items() if k in snapshot_entities}
             if source is not None and tables:
-                source.replace_tables(tables)
+                live_keys = getattr(run, "live_keys", None)
+                if live_keys:  # the live hours changed the source: their rows stay
+                    merge_tables(source, tables, live_keys)
+                else:
+                    source.replace_tables(tables)
                 entities.update({k: v.num_rows for k, v in tables.items()})
     if write_fault_manifest is not None:
         write_fault_manifest(

@@ -9,7 +9,7 @@ leaves one tombstone with a NULL key. See docs/replication.md.
 from __future__ import annotations
 
 import re
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 import pyarrow as pa
 
@@ -23,6 +23,8 @@ __all__ = [
     "UPDATED_AT",
     "SourceDB",
     "contract_columns",
+    "key_tuples",
+    "merge_tables",
     "open_source",
     "read_order",
     "schema_sql",
@@ -84,6 +86,37 @@ def _unkeyed(ddl: str) -> str:
 
 
 _TABLE_KEY: Final = re.compile(r",\n    primary key \([^)]*\)\n")
+
+
+def merge_tables(
+    source: SourceDB, tables: dict[str, pa.Table], keep: dict[str, set[tuple[Any, ...]]]
+) -> None:
+    """Bring ``tables`` into the source row by row instead of replacing them whole.
+
+    Rows whose key is in ``keep[table]`` stay as the source has them (changes made there
+    since, which win, deletions included); every other row of ``tables`` is upserted (an
+    unchanged row is left alone, ``updated_at`` too) and a row the source has that is in
+    neither is deleted with a tombstone. One transaction; replication then copies only what
+    moved, where ``replace_tables`` would make it copy every table again.
+    """
+    from vitrina.contracts.registry import contract_for
+
+    upserts, deletes = {}, {}
+    for name, table in tables.items():
+        keys = list(contract_for(name).key_columns())
+        kept = keep.get(name, set())
+        wanted = key_tuples(table, keys)
+        upserts[name] = table.filter(pa.array([k not in kept for k in wanted], pa.bool_()))
+        current = source.read_table(name).select(keys)
+        wanted_set = set(wanted)
+        stale = [k not in wanted_set and k not in kept for k in key_tuples(current, keys)]
+        deletes[name] = current.filter(pa.array(stale, pa.bool_()))
+    source.apply_changes(upserts, deletes)
+
+
+def key_tuples(table: pa.Table, keys: list[str]) -> list[tuple[Any, ...]]:
+    """Each row's key as a tuple of Python values."""
+    return list(zip(*(table.column(k).to_pylist() for k in keys), strict=True))
 
 
 def open_source(url: str) -> SourceDB:

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from vitrina.contracts.registry import contract_for
 from vitrina.simulate.base import DAY_MS, SimulationParams, Table, concat
 from vitrina.simulate.presets import PRESETS
 from vitrina.simulate.rng import stream
@@ -21,6 +22,7 @@ from vitrina.simulate.shop.world import (
     promotions,
     reviews_for,
 )
+from vitrina.source import key_tuples
 
 __all__ = ["ShopRun"]
 
@@ -34,6 +36,9 @@ class ShopRun:
         self.world = build_history(PRESETS[params.scale], params.seed, params.start_ms, self.end_ms)
         self.state = LiveState.from_world(self.world)
         self.live: dict[str, list[Table]] = {"users": [], "orders": [], "order_details": []}
+        # Keys of the source rows the live hours changed or deleted, by table: the snapshot
+        # at the run's end leaves them as the live hours made them (see ``merge_tables``).
+        self.live_keys: dict[str, set[tuple[Any, ...]]] = {}
 
     def hour(self, index: int, t0_ms: int, t1_ms: int) -> dict[str, Table]:
         out = live_hour(self.world, self.state, index, t0_ms, t1_ms, self.end_ms)
@@ -51,6 +56,9 @@ class ShopRun:
             return 0
         upserts, deletes = shop_changes(tables, self.params.seed, index, at_ms)
         source.apply_changes(upserts, deletes)
+        for name, changed in (*upserts.items(), *deletes.items()):
+            keys = list(contract_for(name).key_columns())
+            self.live_keys.setdefault(name, set()).update(key_tuples(changed, keys))
         return sum(t.num_rows for t in (*upserts.values(), *deletes.values()))
 
     def snapshots(
