@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from vitrina.atomicio import write_atomic
 from vitrina.config import Settings
@@ -19,6 +19,10 @@ from vitrina.errors import PipelineError
 from vitrina.stepstatus import records_status
 from vitrina.warehouse import DbtTarget, Warehouse, dbt_target, open_warehouse
 from vitrina.warehouse.base import quote_ident
+from vitrina.warehouse.dbt_manifest import cache_key, load_manifest, save_manifest
+
+if TYPE_CHECKING:
+    from dbt.contracts.graph.manifest import Manifest
 
 __all__ = [
     "TransformReport",
@@ -159,6 +163,22 @@ def _engine_held(settings: Settings, target: DbtTarget) -> Iterator[None]:
         yield
 
 
+def _parsed(project: Path, dbt: DbtTarget, settings: Settings, common: list[str]) -> Manifest:
+    """The project's parsed manifest: from the cache when nothing parsing reads has changed."""
+    from dbt.cli.main import dbtRunner
+
+    key = cache_key(project, dbt.output, dbt_vars(settings))
+    manifest = load_manifest(key)
+    if manifest is not None:
+        return manifest
+    result = dbtRunner().invoke(["parse", *common])
+    if result.exception is not None or not result.success or result.result is None:
+        raise PipelineError(f"dbt could not parse {project}: {result.exception or 'see logs'}")
+    parsed = cast("Manifest", result.result)
+    save_manifest(key, parsed)
+    return parsed
+
+
 @records_status("transform")
 def run_transform(settings: Settings, *, select: str | None = None) -> TransformReport:
     """Run ``dbt build`` (models, then their tests) on the profile's warehouse.
@@ -174,19 +194,21 @@ def run_transform(settings: Settings, *, select: str | None = None) -> Transform
     work = settings.data_dir.absolute() / "dbt"
     # JSON is YAML: dbt reads this profile as it reads a hand-written one.
     write_atomic(work / "profile" / "profiles.yml", json.dumps(profile, indent=2).encode())
-    args = [
-        "build",
+    common = [
         "--project-dir", str(project),
         "--profiles-dir", str(work / "profile"),
         "--target", target,
         "--target-path", str(work / "target"),
         "--log-path", str(work / "logs"),
+        # Every statement goes to dbt.log only when debugging (-v): writing them costs time.
+        "--log-level-file", "debug" if log.isEnabledFor(logging.DEBUG) else "info",
         "--vars", json.dumps(dbt_vars(settings)),
         "--threads", str(THREADS),
         "--quiet",
         "--no-use-colors",
         "--no-send-anonymous-usage-stats",
     ]  # fmt: skip
+    args = ["build", *common]
     if not select:
         with open_warehouse(settings.backend("warehouse")) as wh:
             args += domain_selection(wh)
@@ -196,7 +218,8 @@ def run_transform(settings: Settings, *, select: str | None = None) -> Transform
     started = time.perf_counter()
     # dbt prints its own progress to stdout; stdout is for data, so send it to stderr.
     with _environment(env), contextlib.redirect_stdout(sys.stderr), _engine_held(settings, dbt):
-        result = dbtRunner().invoke(args)
+        manifest = _parsed(project, dbt, settings, common)
+        result = dbtRunner(manifest=manifest).invoke(args)
     seconds = time.perf_counter() - started
     nodes = list(getattr(result.result, "results", None) or [])
     models = tests_ok = tests_bad = 0

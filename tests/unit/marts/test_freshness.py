@@ -24,6 +24,9 @@ class _FakeDbt:
 
     succeed = True
 
+    def __init__(self, manifest: Any = None) -> None:
+        self.manifest = manifest
+
     def invoke(self, args: list[str]) -> Any:
         return SimpleNamespace(
             result=SimpleNamespace(results=[]), success=type(self).succeed, exception=None
@@ -36,6 +39,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dbt_manifest: Path
     for name in [n for n in __import__("os").environ if n.startswith("VITRINA_")]:
         monkeypatch.delenv(name)
     monkeypatch.setattr("dbt.cli.main.dbtRunner", _FakeDbt)
+    monkeypatch.setattr("vitrina.warehouse.transform._parsed", lambda *args: None)  # no parse
     build_warehouse(tmp_path / "warehouse.duckdb")
     install_manifest(dbt_manifest, tmp_path)
     return tmp_path
