@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 # The --domain choices: every domain the pipeline handles, or all of them.
 # Every domain has a simulator; ``all`` is those the rest of the pipeline takes in today.
 DOMAINS = (*REGISTRY, "all")
+# Rows a compiled writer spells at once: its buffer is sized by the rows it is given, so an
+# hour of millions of events goes out in pieces of this many (the same bytes, joined).
+JSONL_CHUNK_ROWS = 262_144
 
 
 @dataclass(frozen=True)
@@ -83,9 +86,11 @@ class _SliceWriter:
         """Write slices that end at or before ``horizon_ms`` (all of them when None)."""
         if not self.pending or len(self.pending["ts"]) == 0:
             return
-        p = self.pending
+        p, self.pending = self.pending, {}
         order = np.lexsort((np.arange(len(p["ts"])), p["arrival_ms"]))
-        p = {k: v[order] for k, v in p.items()}
+        for k in list(p):  # one column at a time: the unsorted one is freed as it goes
+            p[k] = p[k][order]
+        del order
         slice_idx = p["arrival_ms"] // self.slice_ms
         ready = (
             len(p["ts"])
@@ -104,7 +109,7 @@ class _SliceWriter:
         payload = None
         details = [""] * len(rows["ts"])
         if self.spec.jsonl is not None and not (rows["fault"] == F.VIOLATION).any():
-            payload = self.spec.jsonl(rows)  # a compiled writer: same bytes, no frame
+            payload = _jsonl_in_chunks(self.spec.jsonl, rows)  # same bytes, no frame
         if payload is None:
             df = self.spec.frame(rows)
             df, details = F.apply_violations(
@@ -130,6 +135,19 @@ class _SliceWriter:
                     "detail": details[i] if kind == F.VIOLATION else F.FAULT_NAMES[kind],
                 }
             )
+
+
+def _jsonl_in_chunks(write: Callable[[Table], bytes | None], rows: Table) -> bytes | None:
+    """``write(rows)`` done :data:`JSONL_CHUNK_ROWS` rows at a time, so the writer's buffer
+    stays that size whatever the slice's; None when any piece cannot be spelled."""
+    n = len(rows["ts"])
+    parts = []
+    for lo in range(0, n, JSONL_CHUNK_ROWS):
+        part = write({k: v[lo : lo + JSONL_CHUNK_ROWS] for k, v in rows.items()})
+        if part is None:
+            return None
+        parts.append(part)
+    return b"".join(parts)
 
 
 def selected_domains(domain: str) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from vitrina.source import (
     read_order,
     schema_sql,
 )
+from vitrina.warehouse.duckdb_wh import duckdb_engine_config, set_engine_config
 
 __all__ = ["DuckDBSource", "upsert_sql"]
 
@@ -32,9 +33,13 @@ class DuckDBSource:
 
     def __init__(self, url: str) -> None:
         path = Path(urlsplit(url).path)
+        # The warehouse's bounds (``?memory_limit=``, spilling beside the file): DuckDB's own
+        # default, 80 % of the machine, let the large preset's snapshot grow with its size.
+        engine = duckdb_engine_config(url, "source")
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.con = duckdb.connect(str(path))
+            set_engine_config(self.con, engine)
         except duckdb.Error as exc:
             raise BackendError(f"cannot open DuckDB source {path}: {exc}") from exc
         self.con.execute(schema_sql())

@@ -15,7 +15,13 @@ from vitrina.backends import register
 from vitrina.errors import BackendError, UsageError
 from vitrina.warehouse.base import DbtTarget, Warehouse, normalise_arrow, quote_ident
 
-__all__ = ["DEFAULT_MEMORY_LIMIT", "DuckDBWarehouse", "duckdb_engine_config", "duckdb_path"]
+__all__ = [
+    "DEFAULT_MEMORY_LIMIT",
+    "DuckDBWarehouse",
+    "duckdb_engine_config",
+    "duckdb_path",
+    "set_engine_config",
+]
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +39,7 @@ def duckdb_path(url: str) -> str:
     return path or ":memory:"
 
 
-def duckdb_engine_config(url: str) -> dict[str, str]:
+def duckdb_engine_config(url: str, role: str = "warehouse") -> dict[str, str]:
     """DuckDB settings from the URL's query (``?memory_limit=1GB&temp_directory=/tmp/x&threads=2``).
 
     ``memory_limit`` defaults to :data:`DEFAULT_MEMORY_LIMIT`; ``temp_directory`` (where what
@@ -43,13 +49,28 @@ def duckdb_engine_config(url: str) -> dict[str, str]:
     unknown = sorted(set(config) - set(_ENGINE_KEYS))
     if unknown:
         raise UsageError(
-            f"warehouse URL: unknown setting {', '.join(unknown)} (use {', '.join(_ENGINE_KEYS)})"
+            f"{role} URL: unknown setting {', '.join(unknown)} (use {', '.join(_ENGINE_KEYS)})"
         )
     config.setdefault("memory_limit", DEFAULT_MEMORY_LIMIT)
     path = duckdb_path(url)
     if path != ":memory:":
         config.setdefault("temp_directory", f"{path}.tmp")
     return config
+
+
+def set_engine_config(con: duckdb.DuckDBPyConnection, engine: dict[str, str]) -> None:
+    """Apply ``engine`` (see :func:`duckdb_engine_config`) to an open connection.
+
+    Set after connecting, not as ``connect(config=)``: a connection to a file another
+    connection of this process holds (dbt's) must not differ in configuration.
+    """
+    for key, value in engine.items():
+        # An engine this process already opened (dbt's, say) refuses even the same
+        # spill directory once it has spilled: set only what differs.
+        now = con.execute("select current_setting(?)", [key]).fetchall()
+        if str(now[0][0]) == value:
+            continue
+        con.execute(f"set {key} = '{value.replace(chr(39), chr(39) * 2)}'")
 
 
 @register("warehouse", "duckdb", local=True)
@@ -82,15 +103,7 @@ class DuckDBWarehouse(Warehouse):
         try:
             self.con = duckdb.connect(self.path)
             self.con.execute("set TimeZone = 'UTC'")
-            # Set after connecting, not as connect(config=): a connection to a file another
-            # connection of this process holds (dbt's) must not differ in configuration.
-            for key, value in engine.items():
-                # An engine this process already opened (dbt's, say) refuses even the same
-                # spill directory once it has spilled: set only what differs.
-                now = self.con.execute("select current_setting(?)", [key]).fetchall()
-                if str(now[0][0]) == value:
-                    continue
-                self.con.execute(f"set {key} = '{value.replace(chr(39), chr(39) * 2)}'")
+            set_engine_config(self.con, engine)
         except duckdb.Error as exc:
             raise BackendError(f"cannot open DuckDB warehouse {self.path}: {exc}") from exc
 

@@ -158,6 +158,8 @@ class SocialRun:
     def snapshots(
         self, violation_rate: float
     ) -> tuple[dict[str, pa.Table], list[dict[str, object]]]:
+        """The tables as of the end; called once, after the last hour (it hands over the
+        live content it kept)."""
         world = World(
             self.params.seed,
             self.params.start_ms,
@@ -166,13 +168,15 @@ class SocialRun:
             self.groups,
             self.money,
             self.albums,
-            {k: _concat(v) for k, v in self.parts.items()},
+            # Each hour's parts are let go as they are joined: the content is held once.
+            {k: _concat(self.parts.pop(k)) for k in list(self.parts)},
         )
         cols = social_tables(world)
         faults = (
             snapshot_faults(self.params.seed, cols, violation_rate) if violation_rate > 0 else []
         )
-        return {k: to_arrow(k, t) for k, t in cols.items()}, faults
+        # Columns are let go as their table is built: text is not held twice.
+        return {k: to_arrow(k, cols.pop(k)) for k in list(cols)}, faults
 
 
 def _concat(parts: list[Table]) -> Table:
