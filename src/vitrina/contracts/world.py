@@ -8,7 +8,7 @@ import polars as pl
 
 from vitrina.contracts.batch import Validation, check_table
 from vitrina.contracts.registry import TABLE_RULES, contract_for
-from vitrina.contracts.rules import ERRORS_SCHEMA, error_rows
+from vitrina.contracts.rules import ERRORS_SCHEMA, error_rows, key_expr
 from vitrina.contracts.rules import ROW as _ROW
 
 __all__ = ["validate_world"]
@@ -43,10 +43,9 @@ def _duplicates(
         shown = pl.format(
             "({})", pl.concat_str([_shown(valid, c) for c in columns], separator=", ")
         )
-    keys = [pl.col(c).str.to_lowercase() if fold else pl.col(c) for c in columns]
-    ranked = valid.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in columns)).with_columns(
-        pl.col(_ROW).min().over(keys).alias("__first")
-    )
+    present = valid.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in columns))
+    keys = pl.col(column).str.to_lowercase() if fold else key_expr(present, columns)
+    ranked = present.with_columns(pl.col(_ROW).min().over(keys).alias("__first"))
     dup = ranked.filter(pl.col(_ROW) != pl.col("__first"))
     if not dup.height:
         return pl.DataFrame(schema=ERRORS_SCHEMA)

@@ -10,6 +10,7 @@ import orjson
 import polars as pl
 
 from vitrina.contracts.normalise import normalise_code, normalise_text
+from vitrina.contracts.rules import key_expr
 from vitrina.ingest.tables import TableSpec
 
 __all__ = [
@@ -130,9 +131,11 @@ def dedupe_first(frame: pl.DataFrame, key: str | Sequence[str]) -> tuple[pl.Data
 
     ``key`` is one column or the columns of a composite key (a friendship's pair).
     """
-    ordered = frame.sort(SEQ) if SEQ in frame.columns else frame
+    ordered = frame
+    if SEQ in frame.columns and not frame.get_column(SEQ).is_sorted():
+        ordered = frame.sort(SEQ)
     subset = [key] if isinstance(key, str) else list(key)
-    kept = ordered.unique(subset=subset, keep="first", maintain_order=True)
+    kept = ordered.filter(key_expr(ordered, subset).is_first_distinct())
     return kept, frame.height - kept.height
 
 

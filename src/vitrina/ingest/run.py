@@ -204,15 +204,16 @@ def _stage(
     # that size, and few commits keep the writes few.
     rest = iter(pieces.pieces)
     more = True
-    while more:
-        with wh.transaction():
-            start = s.read
-            more = False
-            for piece in rest:
-                s.add(wh, piece)
-                if s.read - start >= STAGE_COMMIT_RECORDS:
-                    more = True
-                    break
+    with wh.scratch_writes():  # the stage tables are dropped once the run is loaded
+        while more:
+            with wh.transaction():
+                start = s.read
+                more = False
+                for piece in rest:
+                    s.add(wh, piece)
+                    if s.read - start >= STAGE_COMMIT_RECORDS:
+                        more = True
+                        break
     return s
 
 

@@ -144,6 +144,15 @@ class Warehouse(ABC, Closing):
             raise
         self._commit()
 
+    @contextmanager
+    def scratch_writes(self) -> Iterator[None]:
+        """Writes inside go to tables dropped soon after (a run's stage tables).
+
+        An engine may store them in the cheapest way to write rather than the smallest; what
+        they hold and every query over them stay the same. This default changes nothing.
+        """
+        yield
+
     def ensure_schema(self, schema: str) -> None:
         self.execute(f"create schema if not exists {quote_ident(schema)}")
 
