@@ -43,6 +43,7 @@ from vitrina.atomicio import write_atomic
 from vitrina.config import Settings
 from vitrina.errors import PipelineError, UsageError
 from vitrina.pipelines.interval import Interval, Report
+from vitrina.stepstatus import records_status
 
 __all__ = ["STAGES", "StageReport", "interval_dir", "run"]
 
@@ -399,6 +400,8 @@ def _clean(settings: Settings, interval: Interval, domain: str, root: Path) -> S
 # --- load ----------------------------------------------------------------------------
 
 
+# Recorded as the ingest step: publish refuses marts older than the warehouse's last change.
+@records_status("ingest")
 def _load(settings: Settings, interval: Interval, domain: str, root: Path) -> Report:
     from vitrina.ingest.load import ensure_tables
     from vitrina.ingest.run import IngestReport, load_run

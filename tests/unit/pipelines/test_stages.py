@@ -181,3 +181,31 @@ def test_an_unknown_stage_or_no_interval_is_a_usage_error(world: Settings) -> No
         stages.run(world, INTERVAL, stage="marts")
     with pytest.raises(UsageError, match="needs an interval"):
         stages.run(world, None, stage="read")
+
+
+def test_graph_then_marts_publish_the_social_marts_of_the_staged_load(
+    staged: tuple[Settings, dict[str, Any]],
+) -> None:
+    from vitrina.cli.query_cmd import run_query
+    from vitrina.pipelines import graph, marts
+
+    settings, _ = staged
+    users = graph.run(settings, INTERVAL).users
+    assert users == 300
+    rows = dict(marts.run(settings, INTERVAL, domain="social").rows())
+    assert rows["mart social_user_metrics"] == "300 rows (replaced)"
+    built, total = rows["tests passed"].split(" of ")
+    assert built == total and int(total) > 0
+
+    def one(sql: str) -> Any:
+        return next(iter(run_query(settings, "marts", sql).to_pylist()[0].values()))
+
+    assert one("select count(*) from social_user_metrics") == 300
+    assert one("select users from social_network_summary") == 300
+
+
+def test_the_marts_job_knows_only_tagged_domains(world: Settings) -> None:
+    from vitrina.pipelines import marts
+
+    with pytest.raises(UsageError, match="no dbt models are tagged 'shop'"):
+        marts.run(world, INTERVAL, domain="shop")
