@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import vitrina.ingest.run as ingest_run
-from tests.support.digests import table_digests
+from tests.support.digests import assert_same_ingest, table_digests
 from vitrina.config import Settings, load_settings
 from vitrina.errors import PipelineError, UsageError
 from vitrina.ingest.run import IngestReport, run_ingest
@@ -69,22 +69,6 @@ def staged(
     return settings, _stages(settings)
 
 
-def _quarantine(settings: Settings) -> list[dict[str, Any]]:
-    """The quarantine rows but the moment of their run."""
-    with open_warehouse(settings.backend("warehouse")) as wh:
-        rows: list[dict[str, Any]] = wh.query_arrow(
-            "select entity, origin, origin_file, payload, reasons from raw.quarantine order by all"
-        ).to_pylist()
-    return rows
-
-
-def _same_tables(got: Settings, want: Settings) -> None:
-    tables = [t for t in table_digests(want) if t != "raw.quarantine"]
-    assert len(tables) > 30
-    assert table_digests(got, tables) == table_digests(want, tables)
-    assert _quarantine(got) == _quarantine(want)
-
-
 def test_the_staged_path_gives_the_one_shot_tables(
     one_shot: tuple[Settings, IngestReport], staged: tuple[Settings, dict[str, Any]]
 ) -> None:
@@ -95,7 +79,7 @@ def test_the_staged_path_gives_the_one_shot_tables(
     assert load.loaded == want_report.loaded > 0
     # The faults the simulator injected are quarantined by both paths, with the same reasons.
     assert load.quarantined == want_report.quarantined > 0
-    _same_tables(got, want)
+    assert_same_ingest(got, want)
 
 
 def test_each_stage_leaves_its_output_in_the_interval_stage_area(
@@ -155,7 +139,7 @@ def test_a_failed_load_changes_nothing_and_its_retry_alone_completes(
     assert users == [{"n": 0}]  # rolled back as a whole
     monkeypatch.undo()
     stages.run(settings, INTERVAL, stage="load")
-    _same_tables(settings, one_shot[0])
+    assert_same_ingest(settings, one_shot[0])
 
 
 def test_a_failed_validate_leaves_no_output_and_later_stages_refuse(
