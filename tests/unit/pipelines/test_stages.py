@@ -193,3 +193,24 @@ def test_the_marts_job_knows_only_tagged_domains(world: Settings) -> None:
 
     with pytest.raises(UsageError, match="no dbt models are tagged 'shop'"):
         marts.run(world, INTERVAL, domain="shop")
+
+
+def test_read_keeps_the_latest_stage_areas_and_empties_the_later_stages(
+    staged: tuple[Settings, dict[str, Any]],
+) -> None:
+    settings, _ = staged
+    root = stages.interval_dir(settings, "social", INTERVAL)
+    older = [root.parent / f"2025{m:02d}01T000000.000Z--2025{m:02d}01T010000.000Z" for m in (1, 2)]
+    newer = [
+        stages.interval_dir(
+            settings, "social", Interval(INTERVAL.end_ms + i, INTERVAL.end_ms + i + 1)
+        )
+        for i in range(stages.KEEP_INTERVALS)
+    ]
+    for path in (*older, *newer):
+        path.mkdir(parents=True)
+    stages.run(settings, INTERVAL, stage="read")
+    left = {p.name for p in root.parent.iterdir()}
+    # The oldest go first; the interval just read stays whatever its age.
+    assert left == {root.name, *(p.name for p in newer)}
+    assert sorted(p.name for p in root.iterdir()) == ["raw"]
