@@ -22,8 +22,11 @@ __all__ = [
     "REPLICA",
     "REPLICA_MARTS",
     "SERVING",
+    "SOCIAL_CLEAN",
     "SOCIAL_GRAPH",
+    "SOCIAL_LANDING",
     "SOCIAL_MARTS",
+    "SOCIAL_VALID",
     "SOCIAL_WAREHOUSE",
     "START_DATE",
     "USERS",
@@ -43,6 +46,10 @@ MARTS = Asset("vitrina://marts/shop")
 MARTS_STORE = Asset("vitrina://martsstore/shop")
 SERVING = Asset("vitrina://serving/top_products")
 USERS = Asset("vitrina://source/users")
+# The social ingest's stage area (<data_dir>/stage/social/<interval>/raw|valid|clean).
+SOCIAL_LANDING = Asset("vitrina://stage/social/raw")
+SOCIAL_VALID = Asset("vitrina://stage/social/valid")
+SOCIAL_CLEAN = Asset("vitrina://stage/social/clean")
 SOCIAL_WAREHOUSE = Asset("vitrina://warehouse/social")
 SOCIAL_GRAPH = Asset("vitrina://warehouse/graph")
 SOCIAL_MARTS = Asset("vitrina://marts/social")

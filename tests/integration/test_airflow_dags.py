@@ -31,7 +31,7 @@ EXPECTED: dict[str, tuple[str, float | str, list[str]]] = {
     "social_etl": (
         "CronDataIntervalTimetable",
         "30 * * * *",
-        ["ingest", "graph", "transform", "publish"],
+        ["read", "validate", "clean", "load", "graph", "marts"],
     ),
 }
 
@@ -202,9 +202,12 @@ def test_assets_connect_producers_and_consumers(dagbag: dict[str, Any]) -> None:
         "vitrina://martsstore/shop": {"shop_etl.publish"},
         "vitrina://serving/top_products": {"recommendation_pipeline.recommend"},
         "vitrina://source/users": {"users_stream.upsert_users"},
-        "vitrina://warehouse/social": {"social_etl.ingest"},
+        "vitrina://stage/social/raw": {"social_etl.read"},
+        "vitrina://stage/social/valid": {"social_etl.validate"},
+        "vitrina://stage/social/clean": {"social_etl.clean"},
+        "vitrina://warehouse/social": {"social_etl.load"},
         "vitrina://warehouse/graph": {"social_etl.graph"},
-        "vitrina://marts/social": {"social_etl.transform"},
+        "vitrina://marts/social": {"social_etl.marts"},
         "vitrina://replica/shop": {"shop_replication.replicate"},
         "vitrina://replica/marts": {"shop_replication.spark_marts"},
     }
@@ -213,6 +216,7 @@ def test_assets_connect_producers_and_consumers(dagbag: dict[str, Any]) -> None:
     assert consumed == set(produced) - {
         "vitrina://serving/top_products",
         "vitrina://martsstore/shop",
+        "vitrina://marts/social",
         "vitrina://replica/marts",
     }
 

@@ -1,11 +1,12 @@
-"""social_etl with ``airflow dags test`` against the real services, and its re-run.
+"""social_etl with ``airflow dags test`` against the real services, its re-run and a retry.
 
 The social network of a tiny world is simulated onto Kafka topics of its own (a topic prefix)
 and a scratch PostgreSQL source; Airflow (its virtual environment, a throw-away SQLite
-metadata database) runs the DAG's four tasks — ingest, graph (Neo4j with GDS, a namespace of
-its own), transform (dbt on a scratch PostgreSQL warehouse) and publish (chdb marts). The
-results are checked in each store, then a second run of the same interval must leave every
-table unchanged.
+metadata database) runs the DAG's six tasks — read, validate and clean (through the
+interval's stage area), load (a scratch PostgreSQL warehouse), graph (Neo4j with GDS, a
+namespace of its own) and marts (dbt, then chdb marts). The results are checked in each store,
+then a second run of the same interval must leave every table unchanged, and so must a load
+that fails on an unreachable warehouse followed by a retry of that task alone.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+import orjson
+import polars as pl
 import pytest
 
 from tests.support.stack import (
@@ -31,10 +35,13 @@ from vitrina.cli.query_cmd import run_query
 from vitrina.config import Settings, load_settings
 from vitrina.graph.neo4jstore import Neo4jGraphStore
 from vitrina.pipelines import simulate
+from vitrina.pipelines.interval import Interval
+from vitrina.pipelines.stages import interval_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV = Path(os.environ.get("VITRINA_AIRFLOW_VENV", ROOT / ".venv-airflow"))
 LOGICAL_DATE = "2026-11-02T01:30:00+00:00"  # the run of [00:30, 01:30), inside the simulation
+INTERVAL = Interval.parse("2026-11-02T00:30:00Z", "2026-11-02T01:30:00Z")
 pytestmark = [pytest.mark.services("postgres", "kafka", "neo4j"), pytest.mark.timeout(1800)]
 
 
@@ -143,13 +150,42 @@ def _airflow_json(stack: SocialStack, *command: str) -> list[dict[str, Any]]:
     return rows
 
 
-def test_the_four_tasks_succeeded(stack: SocialStack, first_run: str) -> None:
+def test_the_six_tasks_succeeded(stack: SocialStack, first_run: str) -> None:
     runs = _airflow_json(stack, "dags", "list-runs", "social_etl")
     assert [r["state"] for r in runs] == ["success"]
     tasks = _airflow_json(stack, "tasks", "states-for-dag-run", "social_etl", runs[0]["run_id"])
     assert {t["task_id"]: t["state"] for t in tasks} == dict.fromkeys(
-        ("ingest", "graph", "transform", "publish"), "success"
+        ("read", "validate", "clean", "load", "graph", "marts"), "success"
     )
+
+
+def test_the_stages_handed_over_through_the_interval_stage_area(
+    stack: SocialStack, first_run: str
+) -> None:
+    root = interval_dir(stack.settings, "social", INTERVAL)
+    assert root.name == "20261102T003000.000Z--20261102T013000.000Z"
+    assert sorted(p.name for p in root.iterdir()) == ["clean", "raw", "valid"]
+    landing = orjson.loads((root / "raw" / "manifest.json").read_bytes())
+    assert (landing["start_ms"], landing["end_ms"]) == (INTERVAL.start_ms, INTERVAL.end_ms)
+    topics = {t["entity"]: t for t in landing["events"]}
+    assert sorted(topics) == [
+        "social_ad_clicks",
+        "social_ad_impressions",
+        "social_user_status",
+        "social_views",
+    ]
+    # Kafka: the topics of this test's prefix, records named by partition and offset block.
+    views = topics["social_views"]
+    assert views["topic"].startswith("afs-") and views["keyed"] is True
+    assert views["chunks"] and all(c["name"].startswith("kafka:") for c in views["chunks"])
+    # A block's last line has no newline of its own.
+    lines = sum(len((root / "raw" / c["path"]).read_bytes().splitlines()) for c in views["chunks"])
+    valid = orjson.loads((root / "valid" / "manifest.json").read_bytes())
+    assert sum(m["read"] for m in valid["streamed"]["social_views"]["pieces"]) == lines > 0
+    snapshots = {s["entity"] for s in landing["snapshots"]}
+    assert "social_users" in snapshots and "social_friendships" in snapshots
+    users = pl.read_parquet(root / "clean" / "entities" / "social_users" / "valid.parquet")
+    assert users.height == 300
 
 
 def test_the_vault_holds_the_social_network(stack: SocialStack, first_run: str) -> None:
@@ -199,3 +235,38 @@ def test_a_second_run_of_the_same_interval_changes_no_table(
     after = _digests(stack.settings)
     for store in before:
         assert after[store] == before[store], store
+
+
+def _unreachable(url: str) -> str:
+    """The same PostgreSQL URL on a port nothing listens on."""
+    parts = urlsplit(url)
+    credentials = parts.netloc.rpartition("@")[0]
+    return urlunsplit(parts._replace(netloc=f"{credentials}@127.0.0.1:9"))
+
+
+def test_a_failed_load_retried_alone_leaves_every_store_as_it_was(
+    stack: SocialStack, first_run: str
+) -> None:
+    before = _digests(stack.settings)
+    down = {
+        **stack.env,
+        "VITRINA_BACKENDS_WAREHOUSE": _unreachable(stack.env["VITRINA_BACKENDS_WAREHOUSE"]),
+    }
+    failed = _tasks_test(down, "load")
+    assert failed.returncode != 0
+    assert "127.0.0.1" in failed.stdout + failed.stderr
+    assert _digests(stack.settings) == before
+    retried = _tasks_test(stack.env, "load")
+    assert retried.returncode == 0, (retried.stdout + retried.stderr)[-4000:]
+    assert _digests(stack.settings) == before
+
+
+def _tasks_test(env: dict[str, str], task_id: str) -> subprocess.CompletedProcess[str]:
+    """One task of the interval's run, once (no retries, no dependencies), as a retry runs it."""
+    return subprocess.run(
+        ["airflow", "tasks", "test", "social_etl", task_id, LOGICAL_DATE],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )

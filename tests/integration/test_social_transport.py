@@ -11,12 +11,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.integration.conftest import Minio
-from tests.support.digests import table_digests
+from tests.support.digests import assert_same_ingest, table_digests
 from vitrina.config import Settings, load_settings
 from vitrina.contracts.registry import entities_of
 from vitrina.eventlog import open_eventlog
 from vitrina.ingest.run import IngestReport, run_ingest
-from vitrina.pipelines import simulate
+from vitrina.pipelines import simulate, stages
+from vitrina.pipelines.interval import Interval
 from vitrina.simulate.run import SimulationReport
 
 pytestmark = pytest.mark.services("kafka", "minio")
@@ -141,3 +142,42 @@ def test_simulate_then_ingest_social_on_the_stack_profile(
         assert table_digests(settings) == digests
     finally:
         _delete_topics(kafka_bootstrap, [f"stack-{run}-{t}" for t in EVENTS])
+
+
+@pytest.mark.parametrize("transport", ["kafka", "minio"])
+def test_the_staged_ingest_reads_each_transport_like_vitrina_ingest(
+    tmp_path: Path, kafka_bootstrap: str, minio: Minio, transport: str
+) -> None:
+    """read → validate → clean → load, each a call of its own, from Kafka topics or MinIO
+    objects: the same tables as the one-shot ingest of the same interval."""
+    run = uuid.uuid4().hex[:10]
+    if transport == "kafka":
+        eventlog = f"kafka://{kafka_bootstrap}?partitions=2&topic_prefix=test-{run}-"
+    else:
+        host = urlsplit(minio.endpoint).netloc
+        eventlog = f"s3://{minio.user}:{minio.password}@{host}/{minio.bucket}/test-stages-{run}"
+    world = _settings(tmp_path / "data", eventlog)
+    simulate.run(world, domain="social")
+    interval = Interval.parse("2026-11-02T00:00:00Z", "2026-11-02T02:00:00Z")
+
+    def apart(name: str) -> Settings:
+        return load_settings(
+            environ={},
+            data_dir=tmp_path / name,
+            overrides={
+                "backends": {
+                    "eventlog": eventlog,
+                    "source": world.backend("source"),
+                    "warehouse": f"duckdb://{tmp_path / name}/warehouse.duckdb",
+                }
+            },
+        )
+
+    one_shot, staged = apart("one-shot"), apart("staged")
+    want = run_ingest(one_shot, start_ms=interval.start_ms, end_ms=interval.end_ms, domain="social")
+    for stage in stages.STAGES:
+        got = stages.run(staged, interval, stage=stage, domain="social")
+    assert isinstance(got, IngestReport)
+    assert got.entities == want.entities
+    assert got.counts("social_views").read > 0
+    assert_same_ingest(staged, one_shot)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -39,7 +40,10 @@ from vitrina.ingest.tables import EVENT_ENTITIES, SHOP_ENTITIES, TABLES
 from vitrina.stepstatus import records_status
 from vitrina.warehouse import Warehouse, open_warehouse
 
-__all__ = ["EntityCounts", "IngestReport", "run_ingest"]
+if TYPE_CHECKING:
+    from vitrina.eventlog import Consumed
+
+__all__ = ["EntityCounts", "IngestReport", "consume_events", "load_run", "run_ingest", "settle"]
 
 log = logging.getLogger(__name__)
 
@@ -148,29 +152,38 @@ class Pieces:
     pieces: Iterable[Batch]
 
 
-def _read_inputs(
+def consume_events(
     settings: Settings, start_ms: int | None, end_ms: int | None, domains: tuple[str, ...]
-) -> tuple[list[Batch], dict[str, Pieces], Callable[[], None]]:
-    """The batches of this run, the entities read piece by piece, and what to do once they are
-    loaded (mark files, commit offsets)."""
+) -> list[tuple[str, Consumed]]:
+    """The event entities of ``domains`` with what the ``ingest`` consumer reads of their
+    topics (not committed: the caller commits once the records are safely stored)."""
     from vitrina.eventlog import open_eventlog
-    from vitrina.source import open_source
 
-    url = settings.backend("eventlog")
     # The event topics under the profile's names (the simulator and the stream use the same).
     topics = {
         "clicks": settings.kafka.clicks_topic,
         "registrations": settings.kafka.registrations_topic,
     }
-    eventlog = open_eventlog(url)
-    events = entities_of("event", domains)
-    consumed = [  # the other domains' topics are named as their entities
-        eventlog.consume(topics.get(e, e), consumer="ingest", start_ms=start_ms, end_ms=end_ms)
-        for e in events
+    eventlog = open_eventlog(settings.backend("eventlog"))
+    # The other domains' topics are named as their entities.
+    return [
+        (e, eventlog.consume(topics.get(e, e), consumer="ingest", start_ms=start_ms, end_ms=end_ms))
+        for e in entities_of("event", domains)
     ]
+
+
+def _read_inputs(
+    settings: Settings, start_ms: int | None, end_ms: int | None, domains: tuple[str, ...]
+) -> tuple[list[Batch], dict[str, Pieces], Callable[[], None]]:
+    """The batches of this run, the entities read piece by piece, and what to do once they are
+    loaded (mark files, commit offsets)."""
+    from vitrina.source import open_source
+
+    events = consume_events(settings, start_ms, end_ms, domains)
+    consumed = [c for _, c in events]
     batches: list[Batch] = []
     pieces: dict[str, Pieces] = {}
-    for e, c in zip(events, consumed, strict=True):
+    for e, c in events:
         if streamable(e):  # files are read one at a time, while they are loaded
             pieces[e] = Pieces([ch.name for ch in c.chunks], c.keyed, log_pieces(c, e))
         else:
@@ -215,6 +228,81 @@ def _stage(
                         more = True
                         break
     return s
+
+
+def settle(
+    wh: Warehouse, prepared: dict[str, Prepared], streamed: Iterable[str], at: datetime
+) -> dict[str, tuple[list[RefCheck], list[RuleCheck]]]:
+    """Clean the validated entities of a run in place, and say how to check the ``streamed``
+    ones (read piece by piece) the same way.
+
+    Dedupe, then the cross-record rules and the cascade to children of quarantined records
+    over this run's rows and the warehouse's clean layer; quarantine payloads quote the lines
+    as written. Returns, per streamed entity, its reference checks and per-record table rules.
+    """
+    streamed = list(streamed)
+    # Dedupe first: the world rules would otherwise quarantine a repeated key.
+    for p in prepared.values():
+        finish(p)
+    cache: dict[str, pl.DataFrame | None] = {}
+
+    def reference(entity: str) -> pl.DataFrame | None:
+        if entity not in cache:
+            cache[entity] = read_clean(wh, entity)
+        return cache[entity]
+
+    # What the cross-record rules would see of the targets of the entities read piece by
+    # piece (those rules never read the latter, so they are left out of the world).
+    seen = {
+        e: {
+            r.field: target_keys(r.targets, prepared, reference) for r in contract_for(e).references
+        }
+        for e in streamed
+    }
+    rules = {e: rule_checks(e, lambda t: world_frame(t, prepared, reference)) for e in streamed}
+    apply_world_rules(prepared, reference, at, [e for e in TABLES if not streamable(e)])
+    cascade_references(prepared, reference, at)
+    checks = {e: (ref_checks(e, seen[e], prepared, reference), rules[e]) for e in streamed}
+    cache.clear()
+    for p in prepared.values():
+        quote_input_lines(p)
+    return checks
+
+
+def load_run(
+    wh: Warehouse,
+    prepared: dict[str, Prepared],
+    staged: list[StreamedEntity],
+    at: datetime,
+    options: IngestOptions,
+) -> dict[str, EntityCounts]:
+    """Write a settled run to the warehouse in one transaction; the counts per entity.
+
+    ``prepared`` is emptied as its entities are written; the stage tables of ``staged`` are
+    dropped once the transaction committed.
+    """
+    counts: dict[str, EntityCounts] = {}
+    with wh.transaction():
+        for entity in (*EVENT_ENTITIES, *SHOP_ENTITIES):
+            if entity in prepared:
+                p = prepared[entity]
+                loaded = load_prepared(wh, p)
+                counts[entity] = EntityCounts(
+                    entity, p.read, loaded, p.duplicates, p.quarantine.height
+                )
+                del prepared[entity]  # the warehouse holds the rows now
+        for st in staged:
+            st.load(wh)
+            counts[st.entity] = EntityCounts(
+                st.entity, st.read, st.loaded, st.duplicates, st.quarantined
+            )
+        if "users" in counts:
+            observe_statuses(wh, at)
+        if options.keys.new:  # surrogates minted by any piece of the run
+            save_keys(wh, options.keys)
+    for st in staged:
+        st.drop(wh)
+    return counts
 
 
 @records_status("ingest")
@@ -265,54 +353,9 @@ def run_ingest(
         for b in batches:
             prepared[b.entity] = prepare(b, at, options)
             b.frames.clear()  # the parsed frames live on in the prepared ones: free them now
-        # Dedupe first: the world rules would otherwise quarantine a repeated key.
-        for p in prepared.values():
-            finish(p)
-        cache: dict[str, pl.DataFrame | None] = {}
-
-        def reference(entity: str) -> pl.DataFrame | None:
-            if entity not in cache:
-                cache[entity] = read_clean(wh, entity)
-            return cache[entity]
-
-        # What the cross-record rules would see of the targets of the entities read piece by
-        # piece (those rules never read the latter, so they are left out of the world).
-        seen = {
-            e: {
-                r.field: target_keys(r.targets, prepared, reference)
-                for r in contract_for(e).references
-            }
-            for e in pieces
-        }
-        rules = {e: rule_checks(e, lambda t: world_frame(t, prepared, reference)) for e in pieces}
-        apply_world_rules(prepared, reference, at, [e for e in TABLES if not streamable(e)])
-        cascade_references(prepared, reference, at)
-        checks = {e: (ref_checks(e, seen[e], prepared, reference), rules[e]) for e in pieces}
-        cache.clear()
-        for p in prepared.values():
-            quote_input_lines(p)
+        checks = settle(wh, prepared, pieces, at)
         staged = [_stage(wh, src, e, checks[e], at, options) for e, src in pieces.items()]
-        counts: dict[str, EntityCounts] = {}
-        with wh.transaction():
-            for entity in (*EVENT_ENTITIES, *SHOP_ENTITIES):
-                if entity in prepared:
-                    p = prepared[entity]
-                    loaded = load_prepared(wh, p)
-                    counts[entity] = EntityCounts(
-                        entity, p.read, loaded, p.duplicates, p.quarantine.height
-                    )
-                    del prepared[entity]  # the warehouse holds the rows now
-            for st in staged:
-                st.load(wh)
-                counts[st.entity] = EntityCounts(
-                    st.entity, st.read, st.loaded, st.duplicates, st.quarantined
-                )
-            if "users" in counts:
-                observe_statuses(wh, at)
-            if options.keys.new:  # surrogates minted by any piece of the run
-                save_keys(wh, options.keys)
-        for st in staged:
-            st.drop(wh)
+        counts = load_run(wh, prepared, staged, at, options)
     finally:
         wh.close()
     done()

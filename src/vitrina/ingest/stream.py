@@ -15,7 +15,7 @@ import pyarrow as pa
 from vitrina.ingest.clean import SEQ, invalid_to_quarantine
 from vitrina.ingest.load import LOAD_BATCH_ROWS, sql
 from vitrina.ingest.options import IngestOptions
-from vitrina.ingest.process import prepare, quote_lines
+from vitrina.ingest.process import Prepared, prepare, quote_lines
 from vitrina.ingest.read import Batch
 from vitrina.ingest.refcheck import RefCheck, RuleCheck, bad_references
 from vitrina.ingest.tables import (
@@ -121,28 +121,34 @@ class StreamedEntity:
         p = prepare(piece, self.at, self.options)
         piece.frames.clear()
         self.read += p.read
-        self._append(wh, "raw", p.raw)
+        self.put(wh, self.check(p))
+
+    def check(self, p: Prepared) -> dict[str, pl.DataFrame]:
+        """The stage rows of one validated piece, by stage table: raw rows, click arrivals,
+        valid rows flagged when they break a reference or rule, quarantine candidates."""
+        parts = {"raw": p.raw}
         if p.arrivals is not None:
-            self.arrivals = True
-            self._append(
-                wh,
-                "arrivals",
-                p.arrivals.with_columns(
-                    pl.col("_file").alias("arrival_file"), pl.col("_line").alias("arrival_line")
-                ),
+            parts["arrivals"] = p.arrivals.with_columns(
+                pl.col("_file").alias("arrival_file"), pl.col("_line").alias("arrival_line")
             )
         bad = bad_references(p.entity, p.valid, self.checks, self.rules)
-        flagged = p.valid.with_columns(
+        parts["rows"] = p.valid.with_columns(
             pl.col(SEQ).is_in(bad.get_column(SEQ).implode()).alias("_bad")
         )
-        self._append(wh, "rows", flagged)
         # A record failing a reference is quarantined only if it is the first of its key
         # (known once every piece is in), so its candidate row keeps its ``_seq``.
         referenced = invalid_to_quarantine(p.spec, p.raw, bad, self.at).with_columns(
             bad.sort(SEQ).get_column(SEQ)
         )
         record = p.quarantine.with_columns(pl.lit(None, pl.Int64).alias(SEQ))
-        self._append(wh, "quarantine", quote_lines(pl.concat([record, referenced]), p.rereads))
+        parts["quarantine"] = quote_lines(pl.concat([record, referenced]), p.rereads)
+        return parts
+
+    def put(self, wh: Warehouse, parts: dict[str, pl.DataFrame]) -> None:
+        """Append the stage rows of one piece (:meth:`check`) to the stage tables."""
+        for part, frame in parts.items():
+            self._append(wh, part, frame)
+        self.arrivals = self.arrivals or "arrivals" in parts
 
     def load(self, wh: Warehouse) -> None:
         """Move the staged run into the warehouse (inside the caller's transaction)."""
