@@ -14,16 +14,19 @@ from vitrina.simulate.run import simulate
 from vitrina.source import open_source
 from vitrina.timeutil import parse_instant_ms
 
+# Three hours of the shop in live mode (speed so high that nothing waits).
+LIVE_HOURS = SimulationParams(
+    domain="shop",
+    seed=11,
+    start_ms=parse_instant_ms("2026-01-02T00:00:00Z"),
+    duration_ms=3 * 3_600_000,
+    scale="tiny",
+    speed=1e9,
+)
+
 
 def test_live_hours_change_the_source(shop_source: str, tmp_path: Path) -> None:
-    params = SimulationParams(
-        domain="shop",
-        seed=11,
-        start_ms=parse_instant_ms("2026-01-02T00:00:00Z"),
-        duration_ms=3 * 3_600_000,
-        scale="tiny",
-        speed=1e9,  # live mode, no waiting
-    )
+    params = LIVE_HOURS
     source = open_source(shop_source)
     simulate(params, sink=_NoSink(), source=source, sleep=lambda _: None)
     source.close()
@@ -41,14 +44,7 @@ def test_live_changes_survive_the_end_of_the_run(shop_source: str, tmp_path: Pat
     hours added, edited or deleted stay as they made them, and replication sees them."""
     replica = f"duckdb://{tmp_path}/replica.duckdb"
     replicate(shop_source, replica, tables=SHOP)
-    params = SimulationParams(
-        domain="shop",
-        seed=11,
-        start_ms=parse_instant_ms("2026-01-02T00:00:00Z"),
-        duration_ms=3 * 3_600_000,
-        scale="tiny",
-        speed=1e9,
-    )
+    params = LIVE_HOURS
     source = open_source(shop_source)
     simulate(params, sink=_NoSink(), source=source, sleep=lambda _: None)
     source.close()
