@@ -7,7 +7,7 @@ ARGS ?=
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: run test test-unit test-integration lint typecheck services-up services-down services-status clean
-.PHONY: airflow airflow-venv airflow-down airflow-status spark spark-jars
+.PHONY: airflow airflow-venv airflow-down airflow-status spark spark-jars warm
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -15,11 +15,20 @@ $(BIN)/activate:
 
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install -q -e ".[local]"
+	$(MAKE) --no-print-directory warm
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $@ $(VENV)/.installed-run
+
+## Once per install: a two-hour tiny run in a scratch folder compiles the numba kernels and
+## parses the dbt project into their caches, so the first `make run` does not pay for them.
+warm: $(BIN)/activate
+	@echo "compiling the kernels and parsing the dbt project once (about a minute)"
+	@tmp=$$(mktemp -d) && $(BIN)/vitrina --data-dir $$tmp run --scale tiny --duration 2h \
+		--start 2026-11-01T00:00:00Z > $(VENV)/warm.log 2>&1; rc=$$?; rm -rf $$tmp; \
+		if [ $$rc -ne 0 ]; then tail -20 $(VENV)/warm.log; fi; exit $$rc
 
 ## The main job on embedded engines: simulate -> stream -> ingest -> transform -> publish.
 run: $(VENV)/.installed-run
