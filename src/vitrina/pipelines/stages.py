@@ -25,36 +25,34 @@ split where that run hands one step's result to the next, so both give the same 
 from __future__ import annotations
 
 import logging
-import os
-import shutil
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-import orjson
-import polars as pl
-
-from vitrina.atomicio import write_atomic
 from vitrina.config import Settings
-from vitrina.errors import PipelineError, UsageError
+from vitrina.errors import UsageError
 from vitrina.pipelines.interval import Interval, Report
+from vitrina.pipelines.stage_area import (
+    STAGES,
+    interval_dir,
+    load_prepared,
+    prune,
+    read_frame,
+    replacing,
+    save_prepared,
+    staged_manifest,
+    write_frame,
+    write_json,
+)
 from vitrina.stepstatus import records_status
 
 __all__ = ["STAGES", "StageReport", "interval_dir", "run"]
 
 log = logging.getLogger(__name__)
-
-STAGES = ("read", "validate", "clean", "load")
-# Each stage's directory in the interval's stage area (load writes to the warehouse only).
-_OUTPUT = {"read": "raw", "validate": "valid", "clean": "clean"}
-# Interval directories kept per domain besides the one just read (older ones are removed).
-KEEP_INTERVALS = 48
-_TS = "%Y%m%dT%H%M%S"
 
 
 @dataclass(frozen=True)
@@ -66,66 +64,6 @@ class StageReport:
 
     def rows(self) -> list[tuple[str, str]]:
         return list(self.lines)
-
-
-def _stamp(ms: int) -> str:
-    moment = datetime.fromtimestamp(ms / 1000, tz=UTC)
-    return f"{moment.strftime(_TS)}.{ms % 1000:03d}Z"
-
-
-def interval_dir(settings: Settings, domain: str, interval: Interval) -> Path:
-    """The stage area of one interval: ``<data_dir>/stage/<domain>/<start>--<end>``."""
-    name = f"{_stamp(interval.start_ms)}--{_stamp(interval.end_ms)}"
-    return settings.data_dir.absolute() / "stage" / domain / name
-
-
-@contextmanager
-def _replacing(root: Path, stage: str) -> Iterator[Path]:
-    """A fresh directory for ``stage``'s output; on success it replaces the stage's directory
-    whole. The directories of the later stages are removed before anything is written."""
-    later = [_OUTPUT[s] for s in STAGES[STAGES.index(stage) + 1 :] if s in _OUTPUT]
-    for name in later:
-        shutil.rmtree(root / name, ignore_errors=True)
-    final = root / _OUTPUT[stage]
-    tmp, old = root / f".{final.name}.tmp", root / f".{final.name}.old"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        os.replace(final, old)
-    os.replace(tmp, final)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _write_json(path: Path, doc: Any) -> None:
-    write_atomic(path, orjson.dumps(doc, option=orjson.OPT_INDENT_2))
-
-
-def _manifest(root: Path, stage: str, before: str) -> dict[str, Any]:
-    """The manifest of the directory ``stage`` reads; missing: run ``before`` first."""
-    path = root / _OUTPUT[before] / "manifest.json"
-    if not path.is_file():
-        raise PipelineError(
-            f"{stage}: nothing staged at {path.parent} (run the {before} stage of this interval "
-            "first)"
-        )
-    doc: dict[str, Any] = orjson.loads(path.read_bytes())
-    return doc
-
-
-def _write_frame(path: Path, frame: pl.DataFrame) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.write_parquet(path)
-    return path.name
-
-
-def _read_frame(path: Path) -> pl.DataFrame:
-    return pl.read_parquet(path)
 
 
 # --- read -----------------------------------------------------------------------------
@@ -140,7 +78,7 @@ def _read(settings: Settings, interval: Interval, domain: str, root: Path) -> St
     domains = pipeline_domains(domain)
     at = datetime.now(tz=UTC).replace(tzinfo=None, microsecond=0)
     events = consume_events(settings, interval.start_ms, interval.end_ms, domains)
-    with _replacing(root, "read") as out:
+    with replacing(root, "read") as out:
         topics, chunks = [], 0
         for entity, consumed in events:
             listed = []
@@ -172,7 +110,7 @@ def _read(settings: Settings, interval: Interval, domain: str, root: Path) -> St
         snapshots = []
         for b in batches:
             path = out / "snapshots" / f"{b.entity}.parquet"
-            _write_frame(path, b.frames[0])
+            write_frame(path, b.frames[0])
             snapshots.append(
                 {"entity": b.entity, "file": b.files[0], "path": str(path.relative_to(out))}
             )
@@ -184,10 +122,10 @@ def _read(settings: Settings, interval: Interval, domain: str, root: Path) -> St
             "events": topics,
             "snapshots": snapshots,
         }
-        _write_json(out / "manifest.json", doc)
+        write_json(out / "manifest.json", doc)
     for _, consumed in events:  # the landing holds them now
         consumed.commit()
-    _prune(root)
+    prune(root)
     return StageReport(
         "read",
         (
@@ -196,13 +134,6 @@ def _read(settings: Settings, interval: Interval, domain: str, root: Path) -> St
             ("landing", str(root / "raw")),
         ),
     )
-
-
-def _prune(root: Path) -> None:
-    """Remove the oldest interval directories of the domain beyond :data:`KEEP_INTERVALS`."""
-    others = sorted(p for p in root.parent.iterdir() if p.is_dir() and p != root)
-    for old in others[: max(0, len(others) - KEEP_INTERVALS)]:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _landing(raw: Path, doc: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
@@ -220,49 +151,6 @@ def _landing(raw: Path, doc: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]
                 rereads[c["name"]] = read
         events.append((topic["entity"], Consumed(topic["topic"], chunks, keyed=topic["keyed"])))
     return events, rereads
-
-
-# --- Prepared on disk ------------------------------------------------------------------
-
-_FRAMES = ("raw", "valid", "quarantine")
-
-
-def _save_prepared(directory: Path, p: Any) -> dict[str, Any]:
-    for name in _FRAMES:
-        _write_frame(directory / f"{name}.parquet", getattr(p, name))
-    if p.arrivals is not None:
-        _write_frame(directory / "arrivals.parquet", p.arrivals)
-    for i, keys in enumerate(p.keys):
-        _write_frame(directory / f"keys-{i:04d}.parquet", keys)
-    return {
-        "entity": p.entity,
-        "snapshot": p.snapshot,
-        "files": p.files,
-        "read": p.read,
-        "duplicates": p.duplicates,
-        "keyed": p.keyed,
-        "keys": len(p.keys),
-        "arrivals": p.arrivals is not None,
-    }
-
-
-def _load_prepared(directory: Path, meta: dict[str, Any], rereads: dict[str, Any]) -> Any:
-    from vitrina.ingest.process import Prepared
-    from vitrina.ingest.tables import TABLES
-
-    frames = {name: _read_frame(directory / f"{name}.parquet") for name in _FRAMES}
-    return Prepared(
-        spec=TABLES[meta["entity"]],
-        snapshot=meta["snapshot"],
-        files=list(meta["files"]),
-        read=meta["read"],
-        duplicates=meta["duplicates"],
-        arrivals=_read_frame(directory / "arrivals.parquet") if meta["arrivals"] else None,
-        keyed=meta["keyed"],
-        rereads={f: rereads[f] for f in meta["files"] if f in rereads},
-        keys=[_read_frame(directory / f"keys-{i:04d}.parquet") for i in range(meta["keys"])],
-        **frames,
-    )
 
 
 def _counts(p: Any) -> str:
@@ -293,14 +181,14 @@ def _validate(settings: Settings, interval: Interval, domain: str, root: Path) -
     from vitrina.ingest.refcheck import streamable
     from vitrina.ingest.stream import log_pieces
 
-    doc = _manifest(root, "validate", "read")
+    doc = staged_manifest(root, "validate", "read")
     raw = root / "raw"
     at = datetime.fromisoformat(doc["at"])
     options = _options(settings)
     events, _ = _landing(raw, doc)
     batches: list[Batch] = []
     for snap in doc["snapshots"]:
-        frame = _read_frame(raw / snap["path"])
+        frame = read_frame(raw / snap["path"])
         if frame.height == 0:  # as `vitrina ingest`: an empty source table wipes nothing
             log.warning("%s: the snapshot is empty; the warehouse keeps its rows", snap["entity"])
             continue
@@ -316,26 +204,26 @@ def _validate(settings: Settings, interval: Interval, domain: str, root: Path) -
     streamed = {e: c for e, c in events if streamable(e)}
     batches = [read_log(c, entity=e) for e, c in events if e not in streamed] + batches
     lines: list[tuple[str, str]] = []
-    with _replacing(root, "validate") as out:
+    with replacing(root, "validate") as out:
         entities, pieces = [], {}
         for b in batches:
             p = prepare(b, at, options)
             b.frames.clear()
-            entities.append(_save_prepared(out / "entities" / b.entity, p))
+            entities.append(save_prepared(out / "entities" / b.entity, p))
             lines.append((b.entity, _counts(p)))
         for e, consumed in streamed.items():
             metas = []
             for i, piece in enumerate(log_pieces(consumed, e)):
                 p = prepare(piece, at, options)
                 piece.frames.clear()
-                metas.append(_save_prepared(out / "streamed" / e / f"{i:06d}", p))
+                metas.append(save_prepared(out / "streamed" / e / f"{i:06d}", p))
             pieces[e] = {
                 "files": [c.name for c in consumed.chunks],
                 "keyed": consumed.keyed,
                 "pieces": metas,
             }
             lines.append((e, f"read {sum(m['read'] for m in metas)} in {len(metas)} pieces"))
-        _write_json(
+        write_json(
             out / "manifest.json",
             {
                 "at": doc["at"],
@@ -355,31 +243,31 @@ def _clean(settings: Settings, interval: Interval, domain: str, root: Path) -> S
     from vitrina.ingest.stream import StreamedEntity
     from vitrina.warehouse import open_warehouse
 
-    landing = _manifest(root, "clean", "read")
-    doc = _manifest(root, "clean", "validate")
+    landing = staged_manifest(root, "clean", "read")
+    doc = staged_manifest(root, "clean", "validate")
     valid = root / "valid"
     _, rereads = _landing(root / "raw", landing)
     at = datetime.fromisoformat(doc["at"])
     options = _options(settings)
     prepared = {
-        m["entity"]: _load_prepared(valid / "entities" / m["entity"], m, rereads)
+        m["entity"]: load_prepared(valid / "entities" / m["entity"], m, rereads)
         for m in doc["entities"]
     }
     with open_warehouse(settings.backend("warehouse")) as wh:
         checks = settle(wh, prepared, doc["streamed"], at)
     lines: list[tuple[str, str]] = []
-    with _replacing(root, "clean") as out:
+    with replacing(root, "clean") as out:
         entities = []
         for e, p in prepared.items():
-            entities.append(_save_prepared(out / "entities" / e, p))
+            entities.append(save_prepared(out / "entities" / e, p))
             lines.append((e, _counts(p)))
         for e, info in doc["streamed"].items():
             refs, rules = checks[e]
             s = StreamedEntity(e, info["files"], info["keyed"], refs, at, options, rules=rules)
             for i, meta in enumerate(info["pieces"]):
-                p = _load_prepared(valid / "streamed" / e / f"{i:06d}", meta, rereads)
+                p = load_prepared(valid / "streamed" / e / f"{i:06d}", meta, rereads)
                 for part, frame in s.check(p).items():
-                    _write_frame(out / "streamed" / e / f"{i:06d}" / f"{part}.parquet", frame)
+                    write_frame(out / "streamed" / e / f"{i:06d}" / f"{part}.parquet", frame)
             lines.append((e, f"{len(info['pieces'])} pieces checked"))
         streamed = {
             e: {
@@ -390,7 +278,7 @@ def _clean(settings: Settings, interval: Interval, domain: str, root: Path) -> S
             }
             for e, info in doc["streamed"].items()
         }
-        _write_json(
+        write_json(
             out / "manifest.json",
             {"at": doc["at"], "order": doc["order"], "entities": entities, "streamed": streamed},
         )
@@ -409,13 +297,12 @@ def _load(settings: Settings, interval: Interval, domain: str, root: Path) -> Re
     from vitrina.warehouse import open_warehouse
 
     started = time.perf_counter()
-    doc = _manifest(root, "load", "clean")
+    doc = staged_manifest(root, "load", "clean")
     clean = root / "clean"
     at = datetime.fromisoformat(doc["at"])
     options = _options(settings)
     prepared = {
-        m["entity"]: _load_prepared(clean / "entities" / m["entity"], m, {})
-        for m in doc["entities"]
+        m["entity"]: load_prepared(clean / "entities" / m["entity"], m, {}) for m in doc["entities"]
     }
     files = sum(len(m["files"]) for m in doc["entities"])
     files += sum(len(info["files"]) for info in doc["streamed"].values())
@@ -427,7 +314,7 @@ def _load(settings: Settings, interval: Interval, domain: str, root: Path) -> Re
             s.begin(wh)
             for i in range(info["pieces"]):
                 piece = clean / "streamed" / e / f"{i:06d}"
-                parts = {f.stem: _read_frame(f) for f in sorted(piece.glob("*.parquet"))}
+                parts = {f.stem: read_frame(f) for f in sorted(piece.glob("*.parquet"))}
                 with wh.transaction():
                     s.put(wh, parts)
             staged.append(s)

@@ -14,7 +14,7 @@ from tests.support.digests import assert_same_ingest, table_digests
 from vitrina.config import Settings, load_settings
 from vitrina.errors import PipelineError, UsageError
 from vitrina.ingest.run import IngestReport, run_ingest
-from vitrina.pipelines import simulate, stages
+from vitrina.pipelines import simulate, stage_area, stages
 from vitrina.pipelines.interval import Interval
 from vitrina.warehouse import open_warehouse
 
@@ -205,7 +205,7 @@ def test_read_keeps_the_latest_stage_areas_and_empties_the_later_stages(
         stages.interval_dir(
             settings, "social", Interval(INTERVAL.end_ms + i, INTERVAL.end_ms + i + 1)
         )
-        for i in range(stages.KEEP_INTERVALS)
+        for i in range(stage_area.KEEP_INTERVALS)
     ]
     for path in (*older, *newer):
         path.mkdir(parents=True)
